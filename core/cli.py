@@ -1,0 +1,157 @@
+"""`partnerships`: serve the API, migrate, load the boroughs, export the schema, issue tokens.
+
+The CLI is the application's outer edge, so it is the one core module that reaches into
+``schema`` (lazily, inside the commands that serve or export it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from core.config import get_settings
+from core.enums import Role
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+
+
+@click.group()
+def main() -> None:
+    """Partnerships Graph: safeguarding children partnerships as live, rule-checked data."""
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (alembic upgrade heads)."""
+    from core.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    click.echo("database at head")
+
+
+async def _load(codes: tuple[str, ...]) -> int:
+    from core.db import create_engine, session_factory
+    from core.plugins import discover
+    from core.services.load import load_partnership
+
+    registry = discover()
+    unknown = set(codes) - set(registry.codes())
+    if unknown:
+        raise click.UsageError(f"no plugin provides {', '.join(sorted(unknown))}; installed: {', '.join(registry.codes())}")
+    engine = create_engine(get_settings())
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            for rules in registry:
+                if codes and rules.code not in codes:
+                    continue
+                report = await load_partnership(session, rules)
+                click.echo(
+                    f"{rules.code}: {'changed' if report.changed else 'unchanged'} "
+                    f"(+{report.created} ~{report.updated} -{report.removed})"
+                )
+    finally:
+        await engine.dispose()
+    return 0
+
+
+@main.command()
+@click.argument("codes", nargs=-1)
+def load(codes: tuple[str, ...]) -> None:
+    """Load (or bring up to date) every installed borough's arrangements, or only CODES."""
+    from core.plugins import PluginError
+
+    try:
+        asyncio.run(_load(codes))
+    except PluginError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default=None, help="Listen address (default from settings).")
+@click.option("--port", default=None, type=int, help="Port (default from settings).")
+@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+@click.option("--reload", is_flag=True, help="Reload on code change (development).")
+def serve(host: str | None, port: int | None, workers: int, reload: bool) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql outside production)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "schema.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+        workers=workers, reload=reload, log_level="info",
+    )
+
+
+@main.command("export-schema")
+@click.option("--check", is_flag=True, help="Fail if the checked-in SDL differs from the code.")
+def export_schema(check: bool) -> None:
+    """Write the SDL to schema/schema.graphql (or check it is current)."""
+    from schema.root import build_schema
+
+    sdl = str(build_schema(get_settings())).rstrip() + "\n"
+    if check:
+        current = SCHEMA_FILE.read_text() if SCHEMA_FILE.exists() else ""
+        if current != sdl:
+            click.echo("schema/schema.graphql is out of date: run `partnerships export-schema`", err=True)
+            sys.exit(1)
+        click.echo("schema/schema.graphql is current")
+        return
+    SCHEMA_FILE.write_text(sdl)
+    click.echo(f"wrote {SCHEMA_FILE.name}")
+
+
+@main.group()
+def token() -> None:
+    """API tokens (shown once; stored hashed)."""
+
+
+async def _with_session(fn):
+    from core.db import create_engine, session_factory
+
+    engine = create_engine(get_settings())
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            return await fn(session)
+    finally:
+        await engine.dispose()
+
+
+@token.command("create")
+@click.option("--partnership", "partnership", default=None, help="Partnership code (omit for a platform administrator).")
+@click.option("--role", type=click.Choice([r.value.lower() for r in Role if r != Role.PUBLIC]), required=True)
+@click.option("--label", default="", help="Who or what the token is for.")
+@click.option("--days", default=None, type=int, help="Lifetime in days (default from settings).")
+def token_create(partnership: str | None, role: str, label: str, days: int | None) -> None:
+    """Issue a token and print it once."""
+    from core.services.identity import TokenError, create_token
+
+    lifetime = days if days is not None else get_settings().token_lifetime_days
+    try:
+        issued = asyncio.run(_with_session(lambda s: create_token(
+            s, role=Role(role.upper()), partnership_code=partnership, label=label, lifetime_days=lifetime)))
+    except TokenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(issued.secret)
+    click.echo(f"token {issued.id}, expires {issued.expires_at:%Y-%m-%d}", err=True)
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by its number."""
+    from core.services.identity import revoke_token
+
+    if not asyncio.run(_with_session(lambda s: revoke_token(s, token_id))):
+        click.echo(f"error: no live token {token_id}", err=True)
+        sys.exit(2)
+    click.echo(f"token {token_id} revoked")

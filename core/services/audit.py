@@ -1,0 +1,51 @@
+"""Writing audit events. Every service that changes data calls :func:`record` in the same
+transaction as the change, so a change and its audit event commit or fail together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: Any = None,
+    partnership_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    confidential: bool = False,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        partnership_id=partnership_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        confidential=confidential,
+    )
+    session.add(event)
+    await session.flush()
+    return event

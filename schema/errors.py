@@ -1,0 +1,42 @@
+"""Errors a client can act on.
+
+Two families: *typed errors as data* (mutation payload unions — see ``schema.types.errors``)
+and :class:`PublicError`, raised by query resolvers for a bad request (unknown code, page
+too large). Both reach the client unmasked; anything else is an internal error and is
+masked in production.
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class PublicError(GraphQLError):
+    """An error whose message is meant for the client; ``code`` goes in ``extensions``.
+
+    A GraphQLError subclass, so graphql-core passes it through as raised (with the field's
+    path) instead of wrapping it as an unexpected exception.
+    """
+
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        if code:
+            self.code = code
+        super().__init__(message, extensions={"code": self.code})
+
+
+class NotFound(PublicError):
+    code = "NOT_FOUND"
+
+
+class BadArgument(PublicError):
+    code = "BAD_USER_INPUT"
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask everything but validation errors and :class:`PublicError`."""
+    original = error.original_error
+    if original is None:
+        return False
+    return not isinstance(original, PublicError)

@@ -1,0 +1,123 @@
+"""Per-request DataLoaders: one SQL statement per relation per request, whatever the size
+of the result. Each batch opens its own short session (sibling fields resolve concurrently,
+and one AsyncSession must not be shared between them).
+
+Rows are read with core ``select`` and turned straight into the GraphQL types: no ORM
+identity map on the read path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from strawberry.dataloader import DataLoader
+
+from core.auth import Principal
+from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
+from schema.types import structure as t
+
+
+def _many(rows: Sequence[Any], key: Callable[[Any], Any], keys: Sequence[Any], make: Callable) -> list[list]:
+    grouped: dict[Any, list] = defaultdict(list)
+    for r in rows:
+        grouped[key(r)].append(make(r))
+    return [grouped.get(k, []) for k in keys]
+
+
+def _one(rows: Sequence[Any], key: Callable[[Any], Any], keys: Sequence[Any], make: Callable) -> list:
+    found = {key(r): make(r) for r in rows}
+    return [found.get(k) for k in keys]
+
+
+class Loaders:
+    """Built in ``get_context`` for each request; visibility follows the request's principal."""
+
+    def __init__(self, sessions: async_sessionmaker, principal: Principal):
+        self.sessions = sessions
+        self.principal = principal
+        self.partnership_by_id = DataLoader(self._partnerships_by_id)
+        self.partnership_by_code = DataLoader(self._partnerships_by_code)
+        self.agency_by_id = DataLoader(self._agencies_by_id)
+        self.agencies_by_partnership = DataLoader(self._agencies_by_partnership)
+        self.statutory_partners_by_partnership = DataLoader(self._statutory_partners)
+        self.people_by_id = DataLoader(self._people_by_id)
+        self.group_by_id = DataLoader(self._groups_by_id)
+        self.groups_by_partnership = DataLoader(self._groups_by_partnership)
+        self.seat_by_id = DataLoader(self._seats_by_id)
+        self.seats_by_group = DataLoader(self._seats_by_group)
+        self.seats_by_agency = DataLoader(self._seats_by_agency)
+
+    async def _rows(self, stmt) -> Sequence[Any]:
+        async with self.sessions() as session:
+            return (await session.execute(stmt)).all()
+
+    # Confidential groups (and their seats) are visible to the partnership's members only.
+    def _visible_group(self, partnership_id: int, confidential: bool) -> bool:
+        return not confidential or self.principal.is_member(partnership_id)
+
+    async def _partnerships_by_id(self, keys):
+        rows = await self._rows(select(Partnership).where(Partnership.id.in_(keys)))
+        return _one([r[0] for r in rows], lambda p: p.id, keys, t.Partnership.from_row)
+
+    async def _partnerships_by_code(self, keys):
+        rows = await self._rows(select(Partnership).where(Partnership.code.in_(keys)))
+        return _one([r[0] for r in rows], lambda p: p.code, keys, t.Partnership.from_row)
+
+    async def _agencies_by_id(self, keys):
+        rows = await self._rows(select(Agency).where(Agency.id.in_(keys)))
+        return _one([r[0] for r in rows], lambda a: a.id, keys, t.Agency.from_row)
+
+    async def _agencies_by_partnership(self, keys):
+        rows = await self._rows(
+            select(Agency).where(Agency.partnership_id.in_(keys)).order_by(Agency.name, Agency.id)
+        )
+        return _many([r[0] for r in rows], lambda a: a.partnership_id, keys, t.Agency.from_row)
+
+    async def _statutory_partners(self, keys):
+        rows = await self._rows(
+            select(StatutoryPartner, Agency)
+            .join(Agency, Agency.id == StatutoryPartner.agency_id)
+            .where(StatutoryPartner.partnership_id.in_(keys))
+            .order_by(StatutoryPartner.position)
+        )
+        return _many(rows, lambda r: r[0].partnership_id, keys, lambda r: t.StatutoryPartner.from_row(*r))
+
+    async def _people_by_id(self, keys):
+        rows = await self._rows(select(Person).where(Person.id.in_(keys)))
+        return _one([r[0] for r in rows], lambda p: p.id, keys, t.Person.from_row)
+
+    async def _groups_by_id(self, keys):
+        rows = await self._rows(select(Group).where(Group.id.in_(keys)))
+        visible = [r[0] for r in rows if self._visible_group(r[0].partnership_id, r[0].confidential)]
+        return _one(visible, lambda g: g.id, keys, t.Group.from_row)
+
+    async def _groups_by_partnership(self, keys):
+        rows = await self._rows(
+            select(Group).where(Group.partnership_id.in_(keys)).order_by(Group.position)
+        )
+        visible = [r[0] for r in rows if self._visible_group(r[0].partnership_id, r[0].confidential)]
+        return _many(visible, lambda g: g.partnership_id, keys, t.Group.from_row)
+
+    def _seat_query(self):
+        return select(Seat, Group.confidential).join(Group, Group.id == Seat.group_id)
+
+    def _visible_seats(self, rows) -> list:
+        return [r[0] for r in rows if self._visible_group(r[0].partnership_id, r[1])]
+
+    async def _seats_by_id(self, keys):
+        rows = await self._rows(self._seat_query().where(Seat.id.in_(keys)))
+        return _one(self._visible_seats(rows), lambda s: s.id, keys, t.Seat.from_row)
+
+    async def _seats_by_group(self, keys):
+        rows = await self._rows(self._seat_query().where(Seat.group_id.in_(keys)).order_by(Seat.position))
+        return _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row)
+
+    async def _seats_by_agency(self, keys):
+        rows = await self._rows(
+            self._seat_query().where(Seat.agency_id.in_(keys)).order_by(Group.position, Seat.position)
+        )
+        return _many(self._visible_seats(rows), lambda s: s.agency_id, keys, t.Seat.from_row)

@@ -1,0 +1,1 @@
+"""Mutations: one `input`, a payload-or-typed-errors union, one transaction each."""

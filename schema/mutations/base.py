@@ -1,0 +1,40 @@
+"""The one way a mutation writes: a transaction around a core service, domain errors
+turned into typed errors as data, and nothing written when anything is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from core import errors
+from core.auth import Principal
+from schema.types.common import from_global_id
+from schema.types.errors import UserError, to_user_error
+
+R = TypeVar("R")
+
+
+async def run_write(info: Info, action: Callable[[AsyncSession, Principal], Awaitable[R]]) -> R | UserError:
+    ctx = info.context
+    async with ctx.sessions() as session:
+        try:
+            async with session.begin():
+                result = await action(session, ctx.principal)
+        except errors.DomainError as exc:
+            return to_user_error(exc)
+    await ctx.after_write()
+    return result
+
+
+def decode_id(gid: Any, expected: str, field: str) -> int:
+    """A global ID of the expected type, or a NotFound naming the input field."""
+    try:
+        type_name, pk = from_global_id(str(gid))
+    except Exception:
+        raise errors.NotFound(f"{field}: {gid!r} is not an ID issued by this API", ref=field) from None
+    if type_name != expected:
+        raise errors.NotFound(f"{field}: expected the ID of a {expected}, got one of a {type_name}", ref=field)
+    return pk

@@ -1,0 +1,111 @@
+"""Types shared by every aggregate: Node and global IDs, connections, sources, enums."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Annotated, Generic, TypeVar
+
+import strawberry
+
+from core import enums
+from schema.errors import BadArgument, NotFound
+
+AgencyKind = strawberry.enum(enums.AgencyKind, description="What sort of body an agency is.")
+GroupKind = strawberry.enum(enums.GroupKind, description="What sort of group: board, executive, sub-group …")
+SeatRole = strawberry.enum(enums.SeatRole, description="The capacity in which a seat is held in a group.")
+ChairBasis = strawberry.enum(enums.ChairBasis, description="How a group's chair is chosen.")
+Role = strawberry.enum(enums.Role, description="What a principal may do for a partnership.")
+
+
+def to_global_id(type_name: str, pk: int | str) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+
+
+def from_global_id(gid: str) -> tuple[str, int]:
+    """Decode a global ID; a malformed one is a client error naming the bad value."""
+    try:
+        padded = gid + "=" * (-len(gid) % 4)
+        type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        return type_name, int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise NotFound(f"{gid!r} is not an ID issued by this API; use the `id` of an object you read") from None
+
+
+@strawberry.interface(description="An object with a globally unique ID, fetchable with `node(id:)`.")
+class Node:
+    @strawberry.field(description="Globally unique, opaque ID.")
+    def id(self) -> strawberry.ID:
+        return to_global_id(type(self).__name__, self.pk)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="Where a fact or a rule comes from: the document and its section.")
+class Source:
+    document: str = strawberry.field(description="Title of the published document.")
+    section: str | None = strawberry.field(description="Section, paragraph or appendix, e.g. `§8.12`.")
+
+
+T = TypeVar("T")
+
+First = Annotated[int | None, strawberry.argument(description="Return at most this many items (the page-size limit applies).")]
+After = Annotated[str | None, strawberry.argument(description="Return items after this cursor (an `endCursor`).")]
+
+
+@strawberry.type(description="Pagination state of a connection.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last edge; pass as `after`.")
+
+
+@strawberry.type(description="An item in a connection, with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque cursor of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, Relay style.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, with cursors.")
+    page_info: PageInfo = strawberry.field(description="Pagination state.")
+    total_count: int = strawberry.field(description="Number of items in the whole list.")
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [e.node for e in self.edges]
+
+
+def _cursor(i: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{i}".encode()).decode()
+
+
+def _offset(cursor: str) -> int:
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "o":
+            raise ValueError
+        return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadArgument(f"`after: {cursor!r}` is not a cursor from this list; use a `cursor` or `endCursor`") from None
+
+
+def paginate(items: Sequence[T], first: int | None, after: str | None, max_page: int) -> Connection[T]:
+    """Slice an already-loaded list into a connection page, enforcing the page-size limit."""
+    if first is not None and (first < 0 or first > max_page):
+        raise BadArgument(f"`first` must be between 0 and {max_page}; got {first}. Page with `after`.")
+    start = _offset(after) + 1 if after else 0
+    size = max_page if first is None else first
+    page = items[start : start + size]
+    edges = [Edge(cursor=_cursor(start + i), node=n) for i, n in enumerate(page)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=start + len(page) < len(items),
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=len(items),
+    )

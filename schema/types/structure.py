@@ -1,0 +1,314 @@
+"""The published structure of a partnership: partners, agencies, people, groups and seats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from core import models
+from schema.types.common import (
+    After,
+    First,
+    AgencyKind,
+    ChairBasis,
+    Connection,
+    GroupKind,
+    Node,
+    SeatRole,
+    Source,
+    paginate,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from schema.context import Context
+
+
+
+def _ctx(info: Info) -> Context:
+    return info.context
+
+
+async def _source(info: Info, partnership_id: int, section: str | None) -> Source | None:
+    if section is None:
+        return None
+    p = await _ctx(info).loaders.partnership_by_id.load(partnership_id)
+    return Source(document=p.document.title, section=section)
+
+
+@strawberry.type(description="The published document a partnership's arrangements come from.")
+class Document:
+    title: str = strawberry.field(description="Title of the document.")
+    published: str | None = strawberry.field(description="When it was published, as it states.")
+    version: str | None = strawberry.field(description="Version, where stated.")
+    url: str | None = strawberry.field(description="Where it is published, where known.")
+
+
+@strawberry.type(description="A multi-agency safeguarding children partnership (CSWA 2017 s.16E).")
+class Partnership(Node):
+    pk: strawberry.Private[int]
+    code: str = strawberry.field(description="Stable short code, e.g. `merton`.")
+    name: str = strawberry.field(description="The partnership's name.")
+    local_authority: str = strawberry.field(description="The local authority area it covers.")
+    region: str | None = strawberry.field(description="Region, where the document states it.")
+    population: int | None = strawberry.field(description="Population of the area, where stated.")
+    document: Document = strawberry.field(description="The arrangements document the data is transcribed from.")
+    plugin: str = strawberry.field(description="Name of the plugin that provides this partnership.")
+
+    @classmethod
+    def from_row(cls, p: models.Partnership) -> Partnership:
+        return cls(
+            pk=p.id, code=p.code, name=p.name, local_authority=p.local_authority, region=p.region,
+            population=p.population, plugin=p.plugin,
+            document=Document(title=p.document_title, published=p.document_published,
+                              version=p.document_version, url=p.document_url),
+        )
+
+    @strawberry.field(description="The safeguarding (statutory) partners, in the document's order.")
+    async def statutory_partners(self, info: Info) -> list[StatutoryPartner]:
+        return await _ctx(info).loaders.statutory_partners_by_partnership.load(self.pk)
+
+    @strawberry.field(description="Every agency named in the arrangements, by name.")
+    async def agencies(
+        self, info: Info, kind: AgencyKind | None = None,
+        first: First = None, after: After = None,
+    ) -> Connection[Agency]:
+        items = await _ctx(info).loaders.agencies_by_partnership.load(self.pk)
+        if kind is not None:
+            items = [a for a in items if a.kind == kind]
+        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+
+    @strawberry.field(description="Every group, in the order of the document's structure.")
+    async def groups(
+        self, info: Info, kind: GroupKind | None = None,
+        first: First = None, after: After = None,
+    ) -> Connection[Group]:
+        items = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
+        if kind is not None:
+            items = [g for g in items if g.kind == kind]
+        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+
+    @strawberry.field(description="The top of the structure: groups accountable to no other group.")
+    async def root_groups(self, info: Info) -> list[Group]:
+        items = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
+        visible = {g.pk for g in items}
+        return [g for g in items if g.parent_id is None or g.parent_id not in visible]
+
+    @strawberry.field(description="One group by its code, e.g. `executive`; null if there is none.")
+    async def group(self, info: Info, code: str) -> Group | None:
+        items = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
+        return next((g for g in items if g.code == code), None)
+
+    @strawberry.field(description="Every seat in every group of the partnership.")
+    async def seats(
+        self, info: Info, role: SeatRole | None = None,
+        first: First = None, after: After = None,
+    ) -> Connection[Seat]:
+        groups = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
+        per_group = await _ctx(info).loaders.seats_by_group.load_many([g.pk for g in groups])
+        items = [s for seats in per_group for s in seats if role is None or s.role == role]
+        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+
+
+@strawberry.type(description="A body named in a partnership's arrangements.")
+class Agency(Node):
+    pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    source_section: strawberry.Private[str | None]
+    code: str = strawberry.field(description="Short code, unique within the partnership.")
+    name: str = strawberry.field(description="The agency's name as published.")
+    kind: AgencyKind = strawberry.field(description="What sort of body it is.")
+
+    @classmethod
+    def from_row(cls, a: models.Agency) -> Agency:
+        return cls(pk=a.id, partnership_id=a.partnership_id, source_section=a.source,
+                   code=a.code, name=a.name, kind=a.kind)
+
+    @strawberry.field(description="The partnership that names this agency.")
+    async def partnership(self, info: Info) -> Partnership:
+        return await _ctx(info).loaders.partnership_by_id.load(self.partnership_id)
+
+    @strawberry.field(description="Whether it is one of the partnership's safeguarding partners.")
+    async def is_statutory_partner(self, info: Info) -> bool:
+        partners = await _ctx(info).loaders.statutory_partners_by_partnership.load(self.partnership_id)
+        return any(sp.agency_id == self.pk for sp in partners)
+
+    @strawberry.field(description="Every seat this agency holds, across all groups.")
+    async def seats(self, info: Info, first: First = None, after: After = None) -> Connection[Seat]:
+        items = await _ctx(info).loaders.seats_by_agency.load(self.pk)
+        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+
+    @strawberry.field(description="Where the document names it.")
+    async def source(self, info: Info) -> Source | None:
+        return await _source(info, self.partnership_id, self.source_section)
+
+
+@strawberry.type(description="A safeguarding partner: an agency with equal and joint responsibility.")
+class StatutoryPartner:
+    agency_id: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    source_section: strawberry.Private[str | None]
+    kind: AgencyKind = strawberry.field(description="The partner's kind, e.g. `CHILDRENS_TRUST`.")
+    lead_role: str = strawberry.field(description="The partner's lead representative, e.g. Chief Executive.")
+    delegated_to: str | None = strawberry.field(description="Officer the lead delegates to, where stated.")
+    reason: str | None = strawberry.field(description="Why it is a partner beyond the three WT2018 names.")
+
+    @classmethod
+    def from_row(cls, sp: models.StatutoryPartner, a: models.Agency) -> StatutoryPartner:
+        return cls(agency_id=a.id, partnership_id=sp.partnership_id, source_section=sp.source,
+                   kind=a.kind, lead_role=sp.lead_role, delegated_to=sp.delegated_to, reason=sp.reason)
+
+    @strawberry.field(description="The partner agency.")
+    async def agency(self, info: Info) -> Agency:
+        return await _ctx(info).loaders.agency_by_id.load(self.agency_id)
+
+    @strawberry.field(description="Where the document names it as a partner.")
+    async def source(self, info: Info) -> Source | None:
+        return await _source(info, self.partnership_id, self.source_section)
+
+
+@strawberry.type(description="A public office holder as published: role title always, name if printed.")
+class Person(Node):
+    pk: strawberry.Private[int]
+    agency_id: strawberry.Private[int | None]
+    role_title: str = strawberry.field(description="The office, e.g. Independent Scrutineer.")
+    name: str | None = strawberry.field(description="The holder's name, only where published.")
+
+    @classmethod
+    def from_row(cls, p: models.Person) -> Person:
+        return cls(pk=p.id, agency_id=p.agency_id, role_title=p.role_title, name=p.name)
+
+    @strawberry.field(description="The agency the office belongs to, if any.")
+    async def agency(self, info: Info) -> Agency | None:
+        return None if self.agency_id is None else await _ctx(info).loaders.agency_by_id.load(self.agency_id)
+
+
+@strawberry.type(description="How a group's chair is chosen, as the arrangements state it.")
+class ChairingRule:
+    basis: ChairBasis = strawberry.field(description="Independent appointment, rotation, fixed office …")
+    office: str | None = strawberry.field(description="Who holds the chair, in the document's words.")
+    rotation_start: str | None = strawberry.field(description="Financial year the rotation starts, `2019/20`.")
+    rotation_codes: strawberry.Private[list[str]]
+    partnership_id: strawberry.Private[int]
+    source_section: strawberry.Private[str | None]
+
+    @strawberry.field(description="The agencies the chair rotates among, in the agreed order.")
+    async def rotation(self, info: Info) -> list[Agency]:
+        agencies = await _ctx(info).loaders.agencies_by_partnership.load(self.partnership_id)
+        by_code = {a.code: a for a in agencies}
+        return [by_code[c] for c in self.rotation_codes if c in by_code]
+
+    @strawberry.field(description="Where the rule is stated.")
+    async def source(self, info: Info) -> Source | None:
+        return await _source(info, self.partnership_id, self.source_section)
+
+
+@strawberry.type(description="A board, executive, forum, sub-group, panel … of a partnership.")
+class Group(Node):
+    pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    parent_id: strawberry.Private[int | None]
+    source_section: strawberry.Private[str | None]
+    chair_rule: strawberry.Private[ChairingRule | None]
+    code: str = strawberry.field(description="Short code, unique within the partnership.")
+    name: str = strawberry.field(description="The group's name as published.")
+    kind: GroupKind = strawberry.field(description="What sort of group it is.")
+    purpose: str | None = strawberry.field(description="What it is for, from the document.")
+    cadence: str | None = strawberry.field(description="How often it meets, as published.")
+    meetings_per_year: int | None = strawberry.field(description="Meetings a year, where derivable.")
+    terms_of_reference_review: dt.date | None = strawberry.field(description="When its terms of reference are next reviewed.")
+    shared_with: list[str] = strawberry.field(description="Other local authorities that share this group.")
+    confidential: bool = strawberry.field(description="Visible to the partnership's members only.")
+
+    @classmethod
+    def from_row(cls, g: models.Group) -> Group:
+        rule = None
+        if g.chair_basis is not None:
+            rule = ChairingRule(basis=g.chair_basis, office=g.chair_office, rotation_start=g.chair_rotation_start,
+                                rotation_codes=list(g.chair_rotation or []), partnership_id=g.partnership_id,
+                                source_section=g.chair_source)
+        return cls(
+            pk=g.id, partnership_id=g.partnership_id, parent_id=g.parent_id, source_section=g.source,
+            chair_rule=rule, code=g.code, name=g.name, kind=g.kind, purpose=g.purpose, cadence=g.cadence,
+            meetings_per_year=g.meetings_per_year, terms_of_reference_review=g.terms_of_reference_review,
+            shared_with=list(g.shared_with or []), confidential=g.confidential,
+        )
+
+    @strawberry.field(description="How the chair is chosen (the rule as data); null where unstated.")
+    def chairing_rule(self) -> ChairingRule | None:
+        return self.chair_rule
+
+    @strawberry.field(description="The partnership the group belongs to.")
+    async def partnership(self, info: Info) -> Partnership:
+        return await _ctx(info).loaders.partnership_by_id.load(self.partnership_id)
+
+    @strawberry.field(description="The group this one is accountable to; null at the top.")
+    async def accountable_to(self, info: Info) -> Group | None:
+        return None if self.parent_id is None else await _ctx(info).loaders.group_by_id.load(self.parent_id)
+
+    @strawberry.field(description="Groups accountable to this one.")
+    async def subgroups(self, info: Info) -> list[Group]:
+        items = await _ctx(info).loaders.groups_by_partnership.load(self.partnership_id)
+        return [g for g in items if g.parent_id == self.pk]
+
+    @strawberry.field(description="The seats of the group, in the document's order.")
+    async def seats(
+        self, info: Info, role: SeatRole | None = None,
+        first: First = None, after: After = None,
+    ) -> Connection[Seat]:
+        items = await _ctx(info).loaders.seats_by_group.load(self.pk)
+        if role is not None:
+            items = [s for s in items if s.role == role]
+        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+
+    @strawberry.field(description="Where the document describes the group.")
+    async def source(self, info: Info) -> Source | None:
+        return await _source(info, self.partnership_id, self.source_section)
+
+
+@strawberry.type(description="A person or an unnamed post holding a role for an agency in a group.")
+class Seat(Node):
+    pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    group_id: strawberry.Private[int]
+    agency_id: strawberry.Private[int | None]
+    person_id: strawberry.Private[int | None]
+    deputy_of_id: strawberry.Private[int | None]
+    source_section: strawberry.Private[str | None]
+    code: str = strawberry.field(description="Short code, unique within the partnership.")
+    role: SeatRole = strawberry.field(description="The capacity in which the seat is held.")
+    post: str = strawberry.field(description="The role title as published.")
+    sector_representative: bool = strawberry.field(description="Represents a sector (schools, voluntary sector), not one agency.")
+    membership_code: str | None = strawberry.field(description="Membership code as published, e.g. Merton's `SP`.")
+    notes: str | None = strawberry.field(description="Anything else the document says of the seat.")
+
+    @classmethod
+    def from_row(cls, s: models.Seat) -> Seat:
+        return cls(
+            pk=s.id, partnership_id=s.partnership_id, group_id=s.group_id, agency_id=s.agency_id,
+            person_id=s.person_id, deputy_of_id=s.deputy_of_id, source_section=s.source, code=s.code,
+            role=s.role, post=s.post, sector_representative=s.sector_representative,
+            membership_code=s.membership_code, notes=s.notes,
+        )
+
+    @strawberry.field(description="The group the seat is in.")
+    async def group(self, info: Info) -> Group | None:
+        return await _ctx(info).loaders.group_by_id.load(self.group_id)
+
+    @strawberry.field(description="The agency the seat represents, if any.")
+    async def agency(self, info: Info) -> Agency | None:
+        return None if self.agency_id is None else await _ctx(info).loaders.agency_by_id.load(self.agency_id)
+
+    @strawberry.field(description="The published office holder, if named.")
+    async def person(self, info: Info) -> Person | None:
+        return None if self.person_id is None else await _ctx(info).loaders.people_by_id.load(self.person_id)
+
+    @strawberry.field(description="The seat this one is the standing deputy of.")
+    async def deputy_of(self, info: Info) -> Seat | None:
+        return None if self.deputy_of_id is None else await _ctx(info).loaders.seat_by_id.load(self.deputy_of_id)
+
+    @strawberry.field(description="Where the document lists the seat.")
+    async def source(self, info: Info) -> Source | None:
+        return await _source(info, self.partnership_id, self.source_section)
