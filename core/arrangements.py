@@ -22,6 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from core.enums import AgencyKind, ChairBasis, GroupKind, SeatRole
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+# Lengths match the database columns, so an over-long value fails here with its path.
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+Ref = Annotated[str, Field(max_length=200)]  # a section reference: "§8.12", "App. 1"
 FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
@@ -32,7 +35,7 @@ class _Strict(BaseModel):
 class Document(_Strict):
     """The published document the data is transcribed from."""
 
-    title: str
+    title: Annotated[str, Field(min_length=1, max_length=500)]
     published: str | None = None  # as the document states it: "May 2019", "2021-07"
     version: str | None = None
     url: str | None = None
@@ -41,49 +44,49 @@ class Document(_Strict):
 
 class PartnershipInfo(_Strict):
     code: Code
-    name: str
-    local_authority: str
+    name: Name
+    local_authority: Name
     region: str | None = None
     population: int | None = Field(default=None, ge=0)
     document: Document
-    source: str | None = None
+    source: Ref | None = None
 
 
 class AgencyData(_Strict):
     code: Code
-    name: str
+    name: Name
     kind: AgencyKind
-    source: str | None = None
+    source: Ref | None = None
 
 
 class StatutoryPartnerData(_Strict):
     agency: Code
-    lead_role: str  # e.g. "Chief Executive"
-    delegated_to: str | None = None  # e.g. "Director of Children's Services"
+    lead_role: Name  # e.g. "Chief Executive"
+    delegated_to: Name | None = None  # e.g. "Director of Children's Services"
     reason: str | None = None  # why a partner beyond the three (Sandwell §2)
-    source: str | None = None
+    source: Ref | None = None
 
 
 class PersonData(_Strict):
     """A public office holder as published. Names are optional; the role title is not."""
 
     code: Code
-    role_title: str
-    name: str | None = None
+    role_title: Name
+    name: Name | None = None
     agency: Code | None = None
-    source: str | None = None
+    source: Ref | None = None
 
 
 class ChairData(_Strict):
     """How a group's chair is chosen (the chairing rule as data)."""
 
     basis: ChairBasis
-    office: str | None = None  # who holds it, as the document puts it
+    office: Name | None = None  # who holds it, as the document puts it
     seat: Code | None = None  # the seat that chairs, where one fixed seat does
     rotation: list[Code] = Field(default_factory=list)  # agency codes, in the agreed order
     rotation_start: str | None = None  # financial year of the first in the order, "2019/20"
-    vice_chair: str | None = None
-    source: str | None = None
+    vice_chair: Name | None = None
+    source: Ref | None = None
 
     @model_validator(mode="after")
     def _rotation_is_complete(self) -> Self:
@@ -96,31 +99,31 @@ class ChairData(_Strict):
 
 class GroupData(_Strict):
     code: Code
-    name: str
+    name: Name
     kind: GroupKind
     accountable_to: Code | None = None
     purpose: str | None = None
-    cadence: str | None = None  # as published: "bi-monthly", "every six weeks"
+    cadence: Annotated[str, Field(max_length=200)] | None = None  # as published: "bi-monthly", "every six weeks"
     meetings_per_year: int | None = Field(default=None, ge=0, le=52)
     chair: ChairData | None = None
     terms_of_reference_review: dt.date | None = None
     shared_with: list[str] = Field(default_factory=list)  # other local authorities
     confidential: bool = False
-    source: str | None = None
+    source: Ref | None = None
 
 
 class SeatData(_Strict):
     code: Code
     group: Code
     role: SeatRole
-    post: str  # the role title: required even where no name is published
+    post: Name  # the role title: required even where no name is published
     agency: Code | None = None
     person: Code | None = None
     deputy_of: Code | None = None  # this seat is the standing deputy of that seat
     sector_representative: bool = False
-    membership_code: str | None = None  # as published, e.g. Merton's SP/RA/C/A/B/SGC
+    membership_code: Annotated[str, Field(max_length=60)] | None = None  # as published, e.g. Merton's SP/RA/C/A/B/SGC
     notes: str | None = None
-    source: str | None = None
+    source: Ref | None = None
 
 
 class Arrangements(_Strict):

@@ -55,6 +55,6 @@ class Seat(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     deputy_of_id: Mapped[int | None] = mapped_column(ForeignKey("seat.id", ondelete="SET NULL"))
     sector_representative: Mapped[bool] = mapped_column(Boolean, default=False)
-    membership_code: Mapped[str | None] = mapped_column(String(20))
+    membership_code: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(200))

@@ -157,7 +157,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('deputy_of_id', sa.Integer(), nullable=True),
     sa.Column('sector_representative', sa.Boolean(), nullable=False),
-    sa.Column('membership_code', sa.String(length=20), nullable=True),
+    sa.Column('membership_code', sa.String(length=60), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('source', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_seat_agency_id_agency'), ondelete='SET NULL'),
