@@ -37,3 +37,15 @@ def partnership_arrangements() -> Path | None:
         def partnership_arrangements():
             return Path(__file__).with_name("arrangements.toml")
     """
+
+
+# ---------------------------------------------------------------- governance hooks
+
+
+# ---------------------------------------------------------------- disputes hooks
+
+
+# ---------------------------------------------------------------- funding hooks
+
+
+# ---------------------------------------------------------------- reviews hooks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -11,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
-from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from core.config import Settings, get_settings

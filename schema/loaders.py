@@ -50,6 +50,22 @@ class Loaders:
         self.seat_by_id = DataLoader(self._seats_by_id)
         self.seats_by_group = DataLoader(self._seats_by_group)
         self.seats_by_agency = DataLoader(self._seats_by_agency)
+        self._extra: dict[Callable, DataLoader] = {}
+
+    def of(self, batch: Callable) -> DataLoader:
+        """The request's DataLoader for a domain's batch function ``batch(loaders, keys)``.
+
+        Domains keep their batch functions in their own modules; one loader per function
+        per request, so each relation still costs one statement per request.
+        """
+        loader = self._extra.get(batch)
+        if loader is None:
+            loader = self._extra[batch] = DataLoader(lambda keys: batch(self, keys))
+        return loader
+
+    async def rows(self, stmt) -> Sequence[Any]:
+        """Run one read statement in its own short session."""
+        return await self._rows(stmt)
 
     async def _rows(self, stmt) -> Sequence[Any]:
         async with self.sessions() as session:

@@ -17,13 +17,20 @@ from strawberry.tools import merge_types
 
 from core.config import Settings
 from schema.errors import should_mask
+from schema.mutations import disputes as disputes_m
+from schema.mutations import funding as funding_m
+from schema.mutations import governance as governance_m
+from schema.mutations import reviews as reviews_m
 from schema.mutations.structure import StructureMutation
-from schema.query import StructureQuery
+from schema.queries import disputes, funding, governance, reviews
+from schema.queries.structure import StructureQuery
 from schema.types import structure
 
 #: Each domain contributes one query class and one mutation class.
-QUERIES: tuple[type, ...] = (StructureQuery,)
-MUTATIONS: tuple[type, ...] = (StructureMutation,)
+QUERIES: tuple[type, ...] = (StructureQuery, governance.Query, disputes.Query, funding.Query, reviews.Query)
+MUTATIONS: tuple[type, ...] = (
+    StructureMutation, governance_m.Mutation, disputes_m.Mutation, funding_m.Mutation, reviews_m.Mutation,
+)
 #: Types reachable only through an interface (`node`) still need to be in the schema.
 EXTRA_TYPES: tuple[type, ...] = (structure.Person,)
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them
 all on ``Base.metadata`` (alembic and the tests rely on that)."""
 
+from core.models import disputes, funding, governance, reviews  # noqa: F401  (register tables)
 from core.models.audit import AuditEvent
 from core.models.base import Base
 from core.models.group import Group, Seat

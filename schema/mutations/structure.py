@@ -70,7 +70,7 @@ class StructureMutation:
     @strawberry.mutation(description="Remove a seat from its group (business unit or administrator).")
     async def remove_seat(self, info: Info, input: RemoveSeatInput) -> RemoveSeatResult:
         async def action(session, principal):
-            seat = await structure.remove_seat(session, principal, seat_id=decode_id(input.seat_id, "Seat", "seatId"))
+            await structure.remove_seat(session, principal, seat_id=decode_id(input.seat_id, "Seat", "seatId"))
             return RemoveSeatPayload(removed_seat_id=input.seat_id)
 
         return await run_write(info, action)

@@ -9,12 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from core import models
+from schema.fields import disputes, funding, governance, reviews
 from schema.types.common import (
     After,
-    First,
     AgencyKind,
     ChairBasis,
     Connection,
+    First,
     GroupKind,
     Node,
     SeatRole,
@@ -47,7 +48,9 @@ class Document:
 
 
 @strawberry.type(description="A multi-agency safeguarding children partnership (CSWA 2017 s.16E).")
-class Partnership(Node):
+class Partnership(
+    Node, governance.PartnershipFields, disputes.PartnershipFields, funding.PartnershipFields, reviews.PartnershipFields
+):
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="Stable short code, e.g. `merton`.")
     name: str = strawberry.field(description="The partnership's name.")
@@ -113,7 +116,9 @@ class Partnership(Node):
 
 
 @strawberry.type(description="A body named in a partnership's arrangements.")
-class Agency(Node):
+class Agency(
+    Node, governance.AgencyFields, disputes.AgencyFields, funding.AgencyFields, reviews.AgencyFields
+):
     pk: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
     source_section: strawberry.Private[str | None]
@@ -206,7 +211,9 @@ class ChairingRule:
 
 
 @strawberry.type(description="A board, executive, forum, sub-group, panel … of a partnership.")
-class Group(Node):
+class Group(
+    Node, governance.GroupFields, disputes.GroupFields, funding.GroupFields, reviews.GroupFields
+):
     pk: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
     parent_id: strawberry.Private[int | None]
@@ -269,7 +276,9 @@ class Group(Node):
 
 
 @strawberry.type(description="A person or an unnamed post holding a role for an agency in a group.")
-class Seat(Node):
+class Seat(
+    Node, governance.SeatFields, disputes.SeatFields, funding.SeatFields, reviews.SeatFields
+):
     pk: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
     group_id: strawberry.Private[int]

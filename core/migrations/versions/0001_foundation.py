@@ -1,14 +1,13 @@
 """foundation: partnerships, agencies, groups, seats, tokens, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 09:33:43.817603
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None

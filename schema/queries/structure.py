@@ -13,7 +13,7 @@ from core.models import AuditEvent as AuditModel
 from core.models import Partnership as PartnershipModel
 from schema.errors import NotFound
 from schema.types.audit import AuditEvent
-from schema.types.common import After, First, AgencyKind, Connection, Node, from_global_id, paginate
+from schema.types.common import After, AgencyKind, Connection, First, Node, from_global_id, paginate
 from schema.types.structure import Agency, Partnership
 
 #: Node types fetchable by `node(id:)`, with the loader that fetches each.

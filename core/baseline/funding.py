@@ -1,0 +1,1 @@
+"""Working Together 2018 baseline: funding hooks (trylast)."""

@@ -1,0 +1,1 @@
+"""Pure rules for governance: domain values in, results with reasons and sources out."""

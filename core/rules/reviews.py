@@ -1,0 +1,1 @@
+"""Pure rules for reviews: domain values in, results with reasons and sources out."""

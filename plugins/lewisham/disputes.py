@@ -1,0 +1,1 @@
+"""Lewisham: disputes hooks — only where the document departs from the baseline."""

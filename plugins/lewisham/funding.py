@@ -1,0 +1,1 @@
+"""Lewisham: funding hooks — only where the document departs from the baseline."""

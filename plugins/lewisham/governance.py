@@ -1,0 +1,1 @@
+"""Lewisham: governance hooks — only where the document departs from the baseline."""

@@ -1,0 +1,1 @@
+"""Lewisham: reviews hooks — only where the document departs from the baseline."""

@@ -1,0 +1,1 @@
+"""Merton: disputes hooks — only where the document departs from the baseline."""

@@ -1,0 +1,1 @@
+"""Merton: funding hooks — only where the document departs from the baseline."""

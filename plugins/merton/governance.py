@@ -1,0 +1,1 @@
+"""Merton: governance hooks — only where the document departs from the baseline."""

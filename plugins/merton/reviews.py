@@ -1,0 +1,1 @@
+"""Merton: reviews hooks — only where the document departs from the baseline."""

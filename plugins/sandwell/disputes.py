@@ -1,0 +1,1 @@
+"""Sandwell: disputes hooks — only where the document departs from the baseline."""

@@ -1,0 +1,1 @@
+"""Sandwell: funding hooks — only where the document departs from the baseline."""

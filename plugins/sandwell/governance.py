@@ -1,0 +1,1 @@
+"""Sandwell: governance hooks — only where the document departs from the baseline."""

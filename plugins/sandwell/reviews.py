@@ -1,0 +1,1 @@
+"""Sandwell: reviews hooks — only where the document departs from the baseline."""

@@ -1,0 +1,1 @@
+"""Sefton: disputes hooks — only where the document departs from the baseline."""

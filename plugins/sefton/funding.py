@@ -1,0 +1,1 @@
+"""Sefton: funding hooks — only where the document departs from the baseline."""

@@ -1,0 +1,1 @@
+"""Sefton: governance hooks — only where the document departs from the baseline."""

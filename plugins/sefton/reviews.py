@@ -1,0 +1,1 @@
+"""Sefton: reviews hooks — only where the document departs from the baseline."""

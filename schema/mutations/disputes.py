@@ -1,0 +1,10 @@
+"""Mutations for disputes."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class Mutation:
+    pass

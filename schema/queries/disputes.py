@@ -1,0 +1,10 @@
+"""Root query fields for disputes."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class Query:
+    pass

@@ -1,0 +1,10 @@
+"""Root query fields for reviews."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class Query:
+    pass
