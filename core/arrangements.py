@@ -163,6 +163,8 @@ class Arrangements(_Strict):
             need("agency", agencies, s.agency, f"seats[{i}].agency")
             need("person", people, s.person, f"seats[{i}].person")
             need("seat", seats, s.deputy_of, f"seats[{i}].deputy_of")
+            if s.deputy_of in seats and seats[s.deputy_of].group != s.group:
+                problems.append(f"seats[{i}].deputy_of: a standing deputy sits in the same group as the seat it deputises for")
         cycle = _cycle(groups)
         if cycle:
             problems.append("groups: accountable_to forms a cycle: " + " -> ".join(cycle))

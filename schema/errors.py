@@ -35,8 +35,10 @@ class BadArgument(PublicError):
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask everything but validation errors and :class:`PublicError`."""
+    """Mask everything but validation/coercion errors and :class:`PublicError`.
+
+    graphql-core reports a bad document or variable as a GraphQLError (possibly wrapping
+    another GraphQLError); any other original exception is a bug and is masked.
+    """
     original = error.original_error
-    if original is None:
-        return False
-    return not isinstance(original, PublicError)
+    return original is not None and not isinstance(original, GraphQLError)

@@ -51,6 +51,7 @@ class Loaders:
         self.seats_by_group = DataLoader(self._seats_by_group)
         self.seats_by_agency = DataLoader(self._seats_by_agency)
         self._extra: dict[Callable, DataLoader] = {}
+        self._indexes: dict[tuple[int, int], dict[int, Any]] = {}
 
     def of(self, batch: Callable) -> DataLoader:
         """The request's DataLoader for a domain's batch function ``batch(loaders, keys)``.
@@ -63,6 +64,24 @@ class Loaders:
             loader = self._extra[batch] = DataLoader(lambda keys: batch(self, keys))
         return loader
 
+    async def agency_in(self, partnership_id: int, agency_id: int):
+        """An agency of a partnership, through the partnership's agency list: one statement
+        per request however many seats, partners or people ask for their agency."""
+        return await self._member_of(self.agencies_by_partnership, partnership_id, agency_id)
+
+    async def group_in(self, partnership_id: int, group_id: int):
+        return await self._member_of(self.groups_by_partnership, partnership_id, group_id)
+
+    async def seat_in(self, group_id: int, seat_id: int):
+        return await self._member_of(self.seats_by_group, group_id, seat_id)
+
+    async def _member_of(self, loader: DataLoader, parent: int, pk: int):
+        key = (id(loader), parent)
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = {item.pk: item for item in await loader.load(parent)}
+        return index.get(pk)
+
     async def rows(self, stmt) -> Sequence[Any]:
         """Run one read statement in its own short session."""
         return await self._rows(stmt)
@@ -70,6 +89,15 @@ class Loaders:
     async def _rows(self, stmt) -> Sequence[Any]:
         async with self.sessions() as session:
             return (await session.execute(stmt)).all()
+
+    @staticmethod
+    def _primed(by_id: DataLoader, lists: list[list]) -> list[list]:
+        """Objects loaded as part of a list also answer later by-id loads (accountableTo,
+        deputyOf, agency), so those cost no statement whichever data the request meets."""
+        for items in lists:
+            for item in items:
+                by_id.prime(item.pk, item)
+        return lists
 
     # Confidential groups (and their seats) are visible to the partnership's members only.
     def _visible_group(self, partnership_id: int, confidential: bool) -> bool:
@@ -81,7 +109,11 @@ class Loaders:
 
     async def _partnerships_by_code(self, keys):
         rows = await self._rows(select(Partnership).where(Partnership.code.in_(keys)))
-        return _one([r[0] for r in rows], lambda p: p.code, keys, t.Partnership.from_row)
+        found = _one([r[0] for r in rows], lambda p: p.code, keys, t.Partnership.from_row)
+        for p in found:
+            if p is not None:
+                self.partnership_by_id.prime(p.pk, p)
+        return found
 
     async def _agencies_by_id(self, keys):
         rows = await self._rows(select(Agency).where(Agency.id.in_(keys)))
@@ -91,7 +123,7 @@ class Loaders:
         rows = await self._rows(
             select(Agency).where(Agency.partnership_id.in_(keys)).order_by(Agency.name, Agency.id)
         )
-        return _many([r[0] for r in rows], lambda a: a.partnership_id, keys, t.Agency.from_row)
+        return self._primed(self.agency_by_id, _many([r[0] for r in rows], lambda a: a.partnership_id, keys, t.Agency.from_row))
 
     async def _statutory_partners(self, keys):
         rows = await self._rows(
@@ -116,7 +148,7 @@ class Loaders:
             select(Group).where(Group.partnership_id.in_(keys)).order_by(Group.position)
         )
         visible = [r[0] for r in rows if self._visible_group(r[0].partnership_id, r[0].confidential)]
-        return _many(visible, lambda g: g.partnership_id, keys, t.Group.from_row)
+        return self._primed(self.group_by_id, _many(visible, lambda g: g.partnership_id, keys, t.Group.from_row))
 
     def _seat_query(self):
         return select(Seat, Group.confidential).join(Group, Group.id == Seat.group_id)
@@ -130,10 +162,10 @@ class Loaders:
 
     async def _seats_by_group(self, keys):
         rows = await self._rows(self._seat_query().where(Seat.group_id.in_(keys)).order_by(Seat.position))
-        return _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row)
+        return self._primed(self.seat_by_id, _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row))
 
     async def _seats_by_agency(self, keys):
         rows = await self._rows(
             self._seat_query().where(Seat.agency_id.in_(keys)).order_by(Group.position, Seat.position)
         )
-        return _many(self._visible_seats(rows), lambda s: s.agency_id, keys, t.Seat.from_row)
+        return self._primed(self.seat_by_id, _many(self._visible_seats(rows), lambda s: s.agency_id, keys, t.Seat.from_row))

@@ -167,7 +167,7 @@ class StatutoryPartner:
 
     @strawberry.field(description="The partner agency.")
     async def agency(self, info: Info) -> Agency:
-        return await _ctx(info).loaders.agency_by_id.load(self.agency_id)
+        return await _ctx(info).loaders.agency_in(self.partnership_id, self.agency_id)
 
     @strawberry.field(description="Where the document names it as a partner.")
     async def source(self, info: Info) -> Source | None:
@@ -177,17 +177,18 @@ class StatutoryPartner:
 @strawberry.type(description="A public office holder as published: role title always, name if printed.")
 class Person(Node):
     pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
     agency_id: strawberry.Private[int | None]
     role_title: str = strawberry.field(description="The office, e.g. Independent Scrutineer.")
     name: str | None = strawberry.field(description="The holder's name, only where published.")
 
     @classmethod
     def from_row(cls, p: models.Person) -> Person:
-        return cls(pk=p.id, agency_id=p.agency_id, role_title=p.role_title, name=p.name)
+        return cls(pk=p.id, partnership_id=p.partnership_id, agency_id=p.agency_id, role_title=p.role_title, name=p.name)
 
     @strawberry.field(description="The agency the office belongs to, if any.")
     async def agency(self, info: Info) -> Agency | None:
-        return None if self.agency_id is None else await _ctx(info).loaders.agency_by_id.load(self.agency_id)
+        return None if self.agency_id is None else await _ctx(info).loaders.agency_in(self.partnership_id, self.agency_id)
 
 
 @strawberry.type(description="How a group's chair is chosen, as the arrangements state it.")
@@ -253,7 +254,7 @@ class Group(
 
     @strawberry.field(description="The group this one is accountable to; null at the top.")
     async def accountable_to(self, info: Info) -> Group | None:
-        return None if self.parent_id is None else await _ctx(info).loaders.group_by_id.load(self.parent_id)
+        return None if self.parent_id is None else await _ctx(info).loaders.group_in(self.partnership_id, self.parent_id)
 
     @strawberry.field(description="Groups accountable to this one.")
     async def subgroups(self, info: Info) -> list[Group]:
@@ -304,11 +305,11 @@ class Seat(
 
     @strawberry.field(description="The group the seat is in.")
     async def group(self, info: Info) -> Group | None:
-        return await _ctx(info).loaders.group_by_id.load(self.group_id)
+        return await _ctx(info).loaders.group_in(self.partnership_id, self.group_id)
 
     @strawberry.field(description="The agency the seat represents, if any.")
     async def agency(self, info: Info) -> Agency | None:
-        return None if self.agency_id is None else await _ctx(info).loaders.agency_by_id.load(self.agency_id)
+        return None if self.agency_id is None else await _ctx(info).loaders.agency_in(self.partnership_id, self.agency_id)
 
     @strawberry.field(description="The published office holder, if named.")
     async def person(self, info: Info) -> Person | None:
@@ -316,7 +317,7 @@ class Seat(
 
     @strawberry.field(description="The seat this one is the standing deputy of.")
     async def deputy_of(self, info: Info) -> Seat | None:
-        return None if self.deputy_of_id is None else await _ctx(info).loaders.seat_by_id.load(self.deputy_of_id)
+        return None if self.deputy_of_id is None else await _ctx(info).loaders.seat_in(self.group_id, self.deputy_of_id)
 
     @strawberry.field(description="Where the document lists the seat.")
     async def source(self, info: Info) -> Source | None:
