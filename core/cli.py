@@ -155,3 +155,55 @@ def token_revoke(token_id: int) -> None:
         click.echo(f"error: no live token {token_id}", err=True)
         sys.exit(2)
     click.echo(f"token {token_id} revoked")
+
+
+@main.command("export")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["popolo", "csv"]), default="popolo", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="File (popolo) or directory (csv); popolo goes to stdout without it.")
+@click.option("--include-confidential", is_flag=True, help="Include groups marked confidential.")
+def export_cmd(code: str, fmt: str, out: Path | None, include_confidential: bool) -> None:
+    """Export a partnership's structure as Popolo JSON or CSV tables."""
+    import json
+
+    from core.errors import NotFound
+    from core.exports.snapshot import snapshot
+
+    try:
+        a = asyncio.run(_with_session(lambda s: snapshot(s, code, include_confidential=include_confidential)))
+    except NotFound as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    if fmt == "popolo":
+        from core.exports.popolo import to_popolo
+
+        text = json.dumps(to_popolo(a), indent=2, ensure_ascii=False) + "\n"
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8")
+        return
+    from core.exports.tables import TABLES, to_csv
+
+    directory = out or Path(f"{code}-csv")
+    directory.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        (directory / f"{table}.csv").write_text(to_csv(a, table), encoding="utf-8")
+    click.echo(f"wrote {len(TABLES)} tables to {directory}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_cmd(file: Path) -> None:
+    """Import a Popolo export (as written by `partnerships export`) into the database."""
+    from core.arrangements import ArrangementsError
+    from core.exports.service import import_popolo
+
+    try:
+        report = asyncio.run(_with_session(lambda s: import_popolo(s, file)))
+    except ArrangementsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"{report.code}: {'changed' if report.changed else 'unchanged'} "
+               f"(+{report.created} ~{report.updated} -{report.removed})")

@@ -34,7 +34,7 @@ class PartnershipRules:
 
     code: str
     plugin_name: str
-    module: ModuleType
+    module: ModuleType | None  # None for a partnership imported from an export
     pm: pluggy.PluginManager
     arrangements: Arrangements
     data_file: Path
@@ -54,6 +54,15 @@ def build_manager(module: ModuleType, name: str) -> pluggy.PluginManager:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {name!r} ({module.__name__}): {exc}") from exc
+    return pm
+
+
+def baseline_manager() -> pluggy.PluginManager:
+    """The Working Together baseline alone: the rules of a partnership no plugin provides
+    (one imported from an export, say)."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(baseline, name="baseline")
     return pm
 
 

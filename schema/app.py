@@ -20,6 +20,7 @@ from core.migrate import current_revisions, head_revisions
 from core.plugins import Registry, discover
 from core.services.identity import AuthenticationError, authenticate
 from schema.context import AppState, Context
+from schema import web
 from schema.root import build_schema
 
 
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web.routes(state),
         ],
         middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
         lifespan=lifespan,

@@ -1,0 +1,1 @@
+"""Open-data exports of a partnership's structure: Popolo JSON and CSV, and import back."""

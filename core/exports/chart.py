@@ -1,0 +1,56 @@
+"""Structure charts: a partnership's groups, accountability lines and chairs, laid out by
+Graphviz (`dot`, from Debian's graphviz package) and rendered as SVG."""
+
+from __future__ import annotations
+
+import shutil
+
+import graphviz
+
+from core.arrangements import Arrangements
+from core.enums import ChairBasis
+
+BASIS = {
+    ChairBasis.INDEPENDENT_APPOINTMENT: "independent",
+    ChairBasis.ANNUAL_ROTATION: "rotates annually",
+    ChairBasis.ROTATION: "rotates",
+    ChairBasis.FIXED_OFFICE: "fixed office",
+    ChairBasis.ELECTION: "elected",
+    ChairBasis.JOINT: "joint chairs",
+    ChairBasis.UNKNOWN: "not stated",
+}
+
+
+class ChartUnavailable(RuntimeError):
+    """Graphviz is not installed; the message says how to install it."""
+
+
+def chair_label(a: Arrangements, group_code: str) -> str:
+    g = next(g for g in a.groups if g.code == group_code)
+    if g.chair is None:
+        return "chair: not stated"
+    office = g.chair.office or ""
+    return f"chair: {office} ({BASIS[g.chair.basis]})" if office else f"chair: {BASIS[g.chair.basis]}"
+
+
+def structure_dot(a: Arrangements) -> graphviz.Digraph:
+    dot = graphviz.Digraph(
+        name=a.partnership.code,
+        graph_attr={"rankdir": "TB", "label": a.partnership.name, "labelloc": "t", "fontname": "Helvetica"},
+        node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#eef3fb", "fontname": "Helvetica"},
+        edge_attr={"dir": "back", "arrowtail": "none"},
+    )
+    for g in a.groups:
+        shared = f"\nshared with {', '.join(g.shared_with)}" if g.shared_with else ""
+        dot.node(g.code, f"{g.name}\n{g.kind.value.replace('_', ' ').lower()}\n{chair_label(a, g.code)}{shared}",
+                 tooltip=g.purpose or g.name)
+    for g in a.groups:
+        if g.accountable_to:
+            dot.edge(g.accountable_to, g.code)
+    return dot
+
+
+def render_svg(a: Arrangements) -> bytes:
+    if shutil.which("dot") is None:
+        raise ChartUnavailable("Graphviz's `dot` is not installed: `apt-get install graphviz`")
+    return structure_dot(a).pipe(format="svg")

@@ -1,0 +1,36 @@
+"""Export and import use cases shared by the CLI and the HTTP routes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.arrangements import ArrangementsError
+from core.exports.popolo import to_arrangements, to_popolo
+from core.exports.snapshot import snapshot
+from core.plugins import PartnershipRules, baseline_manager
+from core.services.load import LoadReport, load_partnership
+
+
+async def export_popolo(session: AsyncSession, code: str, *, include_confidential: bool = False) -> dict:
+    return to_popolo(await snapshot(session, code, include_confidential=include_confidential))
+
+
+def read_popolo(path: Path) -> PartnershipRules:
+    """Parse a Popolo export into loadable rules (baseline rules; the data from the file)."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        arrangements = to_arrangements(doc)
+    except (OSError, json.JSONDecodeError, KeyError, ValueError, ValidationError) as exc:
+        raise ArrangementsError(path, [f"not a Partnerships Graph Popolo export: {exc}"]) from exc
+    return PartnershipRules(
+        code=arrangements.partnership.code, plugin_name="import", module=None, pm=baseline_manager(),
+        arrangements=arrangements, data_file=Path(path),
+    )
+
+
+async def import_popolo(session: AsyncSession, path: Path, actor: str = "cli") -> LoadReport:
+    return await load_partnership(session, read_popolo(path), actor=actor)

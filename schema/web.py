@@ -1,0 +1,114 @@
+"""Plain HTTP beside GraphQL: open-data exports, structure charts and a small overview page.
+
+Visibility is the same as in GraphQL: a bearer token's members see confidential groups,
+everyone else sees what the documents publish.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from core.errors import NotFound
+from core.exports.chart import ChartUnavailable, render_svg
+from core.exports.popolo import to_popolo
+from core.exports.snapshot import snapshot
+from core.exports.tables import TABLES, to_csv
+from core.models import Partnership
+from core.services.identity import AuthenticationError, authenticate
+from schema.context import AppState
+
+
+def routes(state: AppState) -> list[Route]:
+    async def arrangements_for(request: Request):
+        code = request.path_params["code"]
+        header = request.headers.get("authorization", "")
+        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+        async with state.sessions() as session, session.begin():
+            principal = await authenticate(session, bearer)
+            pid = await session.scalar(select(Partnership.id).where(Partnership.code == code))
+            if pid is None:
+                raise NotFound(f"no partnership with code {code!r}")
+            return await snapshot(session, code, include_confidential=principal.is_member(pid))
+
+    def guarded(handler):
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotFound as exc:
+                return JSONResponse({"error": exc.message}, status_code=404)
+            except AuthenticationError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=401)
+
+        return endpoint
+
+    async def popolo(request: Request) -> Response:
+        a = await arrangements_for(request)
+        body = json.dumps(to_popolo(a), indent=2, ensure_ascii=False)
+        return Response(body, media_type="application/json",
+                        headers={"Content-Disposition": f'inline; filename="{a.partnership.code}-popolo.json"'})
+
+    async def table(request: Request) -> Response:
+        name = request.path_params["table"]
+        if name not in TABLES:
+            return JSONResponse({"error": f"unknown table {name!r}; tables: {', '.join(TABLES)}"}, status_code=404)
+        a = await arrangements_for(request)
+        return Response(to_csv(a, name), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{a.partnership.code}-{name}.csv"'})
+
+    async def chart(request: Request) -> Response:
+        a = await arrangements_for(request)
+        try:
+            return Response(render_svg(a), media_type="image/svg+xml")
+        except ChartUnavailable as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
+
+    async def index(request: Request) -> Response:
+        async with state.sessions() as session:
+            partnerships = (await session.scalars(select(Partnership).order_by(Partnership.code))).all()
+        return HTMLResponse(render_index(state, partnerships))
+
+    return [
+        Route("/", index),
+        Route("/partnerships/{code}/popolo.json", guarded(popolo)),
+        Route("/partnerships/{code}/structure.svg", guarded(chart)),
+        Route("/partnerships/{code}/{table}.csv", guarded(table)),
+    ]
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Partnerships Graph</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }}
+table {{ border-collapse: collapse; margin-top: 1rem; }}
+th, td {{ border: 1px solid #ccd; padding: .4rem .6rem; vertical-align: top; text-align: left; }}
+th {{ background: #eef3fb; }}
+small {{ color: #555; }}
+</style></head>
+<body>
+<h1>Partnerships Graph</h1>
+<p>The published arrangements of safeguarding children partnerships, side by side.
+Query everything at <a href="/graphql">/graphql</a>.</p>
+{body}
+</body></html>"""
+
+
+def render_index(state: AppState, partnerships) -> str:
+    head = "".join(f"<th id=\"p-{html.escape(p.code)}\">{html.escape(p.name)}</th>" for p in partnerships)
+    rows = [
+        "<tr><th>Structure chart</th>" + "".join(
+            f'<td><a href="/partnerships/{p.code}/structure.svg">structure.svg</a></td>' for p in partnerships) + "</tr>",
+        "<tr><th>Open data</th>" + "".join(
+            f'<td><a href="/partnerships/{p.code}/popolo.json">Popolo JSON</a>, '
+            f'<a href="/partnerships/{p.code}/seats.csv">seats.csv</a></td>' for p in partnerships) + "</tr>",
+        "<tr><th>Source document</th>" + "".join(
+            f"<td>{html.escape(p.document_title)}<br><small>{html.escape(p.document_published or '')}</small></td>"
+            for p in partnerships) + "</tr>",
+    ]
+    body = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return PAGE.format(body=body)
