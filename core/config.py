@@ -36,6 +36,8 @@ class Settings(BaseSettings):
         default=5.0, description="Seconds to wait for a free pooled connection before failing."
     )
     token_lifetime_days: int = Field(default=365, description="Default lifetime of a new API token.")
+    response_cache: bool = Field(default=True, description="Cache query answers until the next write.")
+    response_cache_entries: int = Field(default=2048, description="Most cached answers kept per worker.")
     host: str = Field(default="127.0.0.1", description="Address `partnerships serve` listens on.")
     port: int = Field(default=8000, description="Port `partnerships serve` listens on.")
 

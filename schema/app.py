@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import json
 
 from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from core.auth import ANONYMOUS
 from core.config import Settings, get_settings
 from core.db import create_engine, session_factory
 from core.migrate import current_revisions, head_revisions
 from core.plugins import Registry, discover
 from core.services.identity import AuthenticationError, authenticate
-from schema.context import AppState, Context
 from schema import web
+from schema.cache import ResponseCache
+from schema.context import AppState, Context
 from schema.root import build_schema
 
 
@@ -68,13 +71,40 @@ class GraphQLApp(GraphQL):
         self.state = state
 
     async def get_context(self, request, response) -> Context:
-        bearer = None
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            bearer = header[7:].strip()
-        async with self.state.sessions() as session, session.begin():
-            principal = await authenticate(session, bearer)
+        principal = getattr(request.state, "principal", None)
+        if principal is None:  # WebSocket connections arrive here without the endpoint
+            principal = await principal_for(self.state, request.headers.get("authorization", ""))
         return Context(state=self.state, principal=principal, request=request, response=response)
+
+
+async def principal_for(state: AppState, header: str):
+    """The caller behind an Authorization header; AuthenticationError for a bad token."""
+    bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+    if not bearer:
+        return ANONYMOUS
+    async with state.sessions() as session, session.begin():
+        return await authenticate(session, bearer)
+
+
+async def _graphql_params(request: Request) -> tuple[str | None, dict | None, str | None]:
+    """The document, variables and operation name of a GraphQL HTTP request (or Nones)."""
+    if request.method == "GET":
+        q = request.query_params
+        try:
+            variables = json.loads(q["variables"]) if q.get("variables") else None
+        except ValueError:
+            return None, None, None
+        return q.get("query"), variables, q.get("operationName")
+    if "json" not in request.headers.get("content-type", ""):
+        return None, None, None
+    try:
+        data = json.loads(await request.body())
+    except ValueError:
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+    variables = data.get("variables")
+    return data.get("query"), variables if isinstance(variables, dict) else None, data.get("operationName")
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Starlette:
@@ -84,8 +114,34 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                      registry=registry if registry is not None else discover(), engine=engine)
     graphql = GraphQLApp(state)
 
+    cache = ResponseCache(state.sessions, settings.response_cache_entries) if settings.response_cache else None
+    state.cache = cache
+
+    async def cached(request: Request, key: str):
+        """Serve from the cache when the data has not changed since; fill it otherwise."""
+        version = await cache.version()
+        entry = cache.get(key, version)
+        if entry is None:
+            response = await graphql.run(request)
+            if response.status_code != 200 or b'"errors"' in response.body:
+                return response
+            entry = cache.put(key, version, bytes(response.body))
+            outcome = "miss"
+        else:
+            outcome = "hit"
+        headers = {"ETag": entry.etag, "X-Cache": outcome}
+        if request.method == "GET" and request.headers.get("if-none-match") == entry.etag:
+            return Response(status_code=304, headers=headers)
+        return Response(entry.body, media_type="application/json", headers=headers)
+
     async def graphql_endpoint(request: Request):
         try:
+            request.state.principal = await principal_for(state, request.headers.get("authorization", ""))
+            if cache is not None and request.method in ("GET", "POST") and "text/html" not in request.headers.get("accept", ""):
+                document, variables, operation = await _graphql_params(request)
+                key = cache.key(document, variables, operation, request.state.principal.scope)
+                if key is not None:
+                    return await cached(request, key)
             return await graphql.run(request)
         except HTTPException as exc:
             return PlainTextResponse(exc.reason, status_code=exc.status_code)

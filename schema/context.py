@@ -21,6 +21,7 @@ class AppState:
     sessions: async_sessionmaker
     registry: Registry
     engine: Any = None
+    cache: Any = None  # the response cache, when on
 
 
 @dataclass

@@ -37,6 +37,10 @@ class IssuedToken:
     expires_at: dt.datetime | None
 
 
+#: How often a token's last-used time is written; reads should not each cost a write.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -108,7 +112,11 @@ async def authenticate(session: AsyncSession, bearer: str | None) -> Principal:
             expires = expires.replace(tzinfo=dt.UTC)
         if expires is not None and expires <= now:
             raise AuthenticationError("API token expired: ask an administrator for a new one")
-        await session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+        last = row.last_used_at
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=dt.UTC)
+        if last is None or now - last > LAST_USED_RESOLUTION:  # a write per minute, not per request
+            await session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
         code = None
         if row.partnership_id is not None:
             code = await session.scalar(select(Partnership.code).where(Partnership.id == row.partnership_id))

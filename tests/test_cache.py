@@ -1,0 +1,83 @@
+"""The response cache: repeated reads don't re-execute, and no read is ever stale or
+crosses a visibility scope — across several workers."""
+
+from __future__ import annotations
+
+from core.enums import Role
+from tests.conftest import make_api
+
+SEATS = 'query Seats { partnership(code: "sefton") { group(code: "forum") { seats(first: 100) { totalCount nodes { code } } } } }'
+ADD = """mutation ($input: AddSeatInput!) { addSeat(input: $input) { __typename } }"""
+
+
+async def forum_id(api) -> str:
+    body = await api.gql('{ partnership(code: "sefton") { group(code: "forum") { id } } }')
+    return body["data"]["partnership"]["group"]["id"]
+
+
+async def test_a_repeated_read_is_served_from_the_cache_with_one_statement(api):
+    first = await api.post(SEATS)
+    with api.count_statements() as counter:
+        second = await api.post(SEATS)
+    assert second.headers["X-Cache"] == "hit"
+    assert second.json() == first.json()
+    assert counter.count == 1  # the data version, nothing else
+
+
+async def test_no_stale_reads_across_two_workers(api, registry):
+    """Worker B caches an answer; a write through worker A is visible to B's next read."""
+    other = await make_api(api.backend, api.url, registry)
+    try:
+        gid = await forum_id(api)
+        token = await api.token("sefton", Role.BUSINESS_UNIT)
+        for i in range(5):
+            before = (await other.post(SEATS)).json()["data"]["partnership"]["group"]["seats"]["totalCount"]
+            assert (await other.post(SEATS)).headers["X-Cache"] == "hit"
+            code = f"forum-cache-{api.backend}-{i}"
+            result = await api.gql(ADD, {"input": {"groupId": gid, "code": code, "role": "CO_OPTED", "post": "Observer"}},
+                                   token=token)
+            assert result["data"]["addSeat"]["__typename"] == "SeatPayload"
+            after = (await other.post(SEATS)).json()["data"]["partnership"]["group"]["seats"]
+            assert after["totalCount"] == before + 1
+            assert code in [s["code"] for s in after["nodes"]]
+    finally:
+        await other.client.aclose()
+        await other.app.state.partnerships.engine.dispose()
+
+
+async def test_no_cross_scope_hits(api):
+    audit = '{ auditEvents(partnership: "sefton") { totalCount } }'
+    admin = await api.gql(audit, as_role=(None, Role.ADMINISTRATOR))
+    assert admin["data"]["auditEvents"]["totalCount"] > 0
+    again = await api.post(audit, token=await api.token(None, Role.ADMINISTRATOR))
+    assert again.headers["X-Cache"] == "hit"
+    anonymous = await api.post(audit)
+    assert anonymous.headers["X-Cache"] == "miss"
+    assert anonymous.json()["data"]["auditEvents"]["totalCount"] == 0
+    member = await api.post(audit, token=await api.token("sefton", Role.MEMBER))
+    assert member.json()["data"]["auditEvents"]["totalCount"] == 0
+
+
+async def test_get_queries_honour_etags(api):
+    params = {"query": "{ partnerships { totalCount } }"}
+    first = await api.client.get("/graphql", params=params, headers={"accept": "application/json"})
+    assert first.status_code == 200 and first.headers["ETag"]
+    second = await api.client.get("/graphql", params=params,
+                                  headers={"accept": "application/json", "if-none-match": first.headers["ETag"]})
+    assert second.status_code == 304 and second.content == b""
+
+
+async def test_mutations_and_errors_are_never_cached(api):
+    bad = '{ partnership(code: "nowhere") { name } }'
+    assert "X-Cache" not in (await api.post(bad)).headers
+    assert "X-Cache" not in (await api.post(bad)).headers
+
+
+async def test_the_cache_can_be_switched_off(api, registry):
+    off = await make_api(api.backend, api.url, registry, response_cache=False)
+    try:
+        response = await off.post(SEATS)
+        assert response.status_code == 200 and "X-Cache" not in response.headers
+    finally:
+        await off.client.aclose()
+        await off.app.state.partnerships.engine.dispose()
