@@ -4,7 +4,11 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test check bench install schema clean
+.PHONY: run test check bench install schema clean system-deps
+
+# Debian packages the tests use: Graphviz lays out structure charts, Chromium renders the
+# overview page. Installed when missing and running as root (CI); otherwise say how.
+SYSTEM_PACKAGES := graphviz chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+system-deps:
+	@if command -v dot >/dev/null && command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "missing Debian packages: sudo apt-get install $(SYSTEM_PACKAGES)"; fi
+
 ## make run: migrate, load the four boroughs into the embedded SQLite file, serve GraphiQL on :8000
 run: install
 	$(BIN)/partnerships db upgrade
@@ -21,7 +31,7 @@ run: install
 	$(BIN)/partnerships serve
 
 ## make test: the whole suite, on SQLite and on PostgreSQL
-test: install
+test: install system-deps
 	$(BIN)/pytest -q
 
 ## make check: lint and schema drift (fast)

@@ -4,6 +4,7 @@ Graphviz (`dot`, from Debian's graphviz package) and rendered as SVG."""
 from __future__ import annotations
 
 import shutil
+import textwrap
 
 import graphviz
 
@@ -30,7 +31,13 @@ def chair_label(a: Arrangements, group_code: str) -> str:
     if g.chair is None:
         return "chair: not stated"
     office = g.chair.office or ""
+    if office and g.chair.basis == ChairBasis.UNKNOWN:
+        return f"chair: {office}"
     return f"chair: {office} ({BASIS[g.chair.basis]})" if office else f"chair: {BASIS[g.chair.basis]}"
+
+
+def _wrap(text: str, width: int = 36) -> str:
+    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
 
 
 def structure_dot(a: Arrangements) -> graphviz.Digraph:
@@ -42,7 +49,8 @@ def structure_dot(a: Arrangements) -> graphviz.Digraph:
     )
     for g in a.groups:
         shared = f"\nshared with {', '.join(g.shared_with)}" if g.shared_with else ""
-        dot.node(g.code, f"{g.name}\n{g.kind.value.replace('_', ' ').lower()}\n{chair_label(a, g.code)}{shared}",
+        label = f"{g.name}\n{g.kind.value.replace('_', ' ').lower()}\n{chair_label(a, g.code)}{shared}"
+        dot.node(g.code, _wrap(label),
                  tooltip=g.purpose or g.name)
     for g in a.groups:
         if g.accountable_to:
