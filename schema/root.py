@@ -3,13 +3,18 @@ the limits every request is held to."""
 
 from __future__ import annotations
 
+import re
+
 import strawberry
+from graphql import ArgumentNode, GraphQLError, IntValueNode, ValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
@@ -35,17 +40,46 @@ MUTATIONS: tuple[type, ...] = (
 EXTRA_TYPES: tuple[type, ...] = (structure.Person,)
 
 
+class HideSuggestions(SchemaExtension):
+    """In production, don't suggest field and type names ("Did you mean …?"): with
+    introspection off, suggestions would otherwise leak the schema piece by piece."""
+
+    def on_operation(self):
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result else None) or []:
+            error.message = _SUGGESTION.sub("", error.message)
+
+
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+def page_size_rule(max_page: int) -> type[ValidationRule]:
+    """Reject a literal `first:` over the page-size limit at validation, before any
+    resolver runs (a value passed in a variable is checked by the connection itself)."""
+
+    class PageSizeLimit(ValidationRule):
+        def enter_argument(self, node: ArgumentNode, *_args) -> None:
+            if node.name.value == "first" and isinstance(node.value, IntValueNode) and int(node.value.value) > max_page:
+                self.report_error(GraphQLError(
+                    f"`first: {node.value.value}` is over the page-size limit of {max_page}; page with `after`.",
+                    node, extensions={"code": "BAD_USER_INPUT"}))
+
+    return PageSizeLimit
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions = [
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules([page_size_rule(settings.max_page_size)]),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error; quote the request id to support."),
     ]
     if settings.production:
-        extensions.append(DisableIntrospection)
+        extensions += [DisableIntrospection, HideSuggestions]
     return strawberry.Schema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
