@@ -49,3 +49,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) partnerships.db partnerships.db-*
+
+## make faults: restart the local PostgreSQL while writes are in flight (CI runs it too)
+faults: install
+	PARTNERSHIPS_FAULTS=1 $(BIN)/pytest -q -s tests/test_faults.py

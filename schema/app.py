@@ -24,6 +24,7 @@ from core.services.identity import AuthenticationError, authenticate
 from schema import web
 from schema.cache import ResponseCache
 from schema.context import AppState, Context
+from schema.errors import is_outage, outage_error
 from schema.root import build_schema
 
 
@@ -149,6 +150,13 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             return JSONResponse(
                 {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
                 status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            return JSONResponse(
+                {"errors": [{"message": outage_error(exc).message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
+                status_code=503, headers={"Retry-After": "2"},
             )
 
     async def healthz(_: Request):

@@ -42,3 +42,26 @@ def should_mask(error: GraphQLError) -> bool:
     """
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
+
+
+class Unavailable(PublicError):
+    """The database cannot be reached or is saturated; the client should retry shortly."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A database that is down, restarting, or out of pooled connections — not a bug."""
+    from sqlalchemy import exc as sa
+
+    if isinstance(exc, sa.TimeoutError | sa.OperationalError | sa.InterfaceError | ConnectionError | OSError):
+        return True
+    return isinstance(exc, sa.DBAPIError) and bool(exc.connection_invalidated)
+
+
+def outage_error(exc: BaseException) -> Unavailable:
+    from sqlalchemy import exc as sa
+
+    if isinstance(exc, sa.TimeoutError):
+        return Unavailable("the database is busy (no free connection); retry shortly")
+    return Unavailable("the database is unavailable; retry shortly")

@@ -18,6 +18,7 @@ from strawberry.dataloader import DataLoader
 
 from core.auth import Principal
 from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
+from schema.errors import is_outage, outage_error
 from schema.types import structure as t
 
 
@@ -87,8 +88,13 @@ class Loaders:
         return await self._rows(stmt)
 
     async def _rows(self, stmt) -> Sequence[Any]:
-        async with self.sessions() as session:
-            return (await session.execute(stmt)).all()
+        try:
+            async with self.sessions() as session:
+                return (await session.execute(stmt)).all()
+        except Exception as exc:
+            if is_outage(exc):
+                raise outage_error(exc) from exc
+            raise
 
     @staticmethod
     def _primed(by_id: DataLoader, lists: list[list]) -> list[list]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from core import errors
 from core.auth import Principal
+from schema.errors import is_outage, outage_error
 from schema.types.common import from_global_id
 from schema.types.errors import UserError, to_user_error
 
@@ -25,6 +27,15 @@ async def run_write(info: Info, action: Callable[[AsyncSession, Principal], Awai
                 result = await action(session, ctx.principal)
         except errors.DomainError as exc:
             return to_user_error(exc)
+        except IntegrityError:
+            # A concurrent write got there first (a unique key or a version check in the
+            # database): the loser gets a conflict to retry, never a 500.
+            return to_user_error(errors.Conflict(
+                "someone else changed this at the same moment; re-read it and try again"))
+        except Exception as exc:
+            if is_outage(exc):  # not acknowledged, so the client may safely retry
+                raise outage_error(exc) from exc
+            raise
     await ctx.after_write()
     return result
 
