@@ -207,3 +207,106 @@ def import_cmd(file: Path) -> None:
         sys.exit(2)
     click.echo(f"{report.code}: {'changed' if report.changed else 'unchanged'} "
                f"(+{report.created} ~{report.updated} -{report.removed})")
+
+
+@main.group()
+def webhooks() -> None:
+    """Webhooks: the worker that sends queued deliveries."""
+
+
+@webhooks.command("worker")
+@click.option("--once", is_flag=True, help="Make one pass over due deliveries and exit.")
+@click.option("--interval", default=None, type=float, help="Seconds between passes (default from settings).")
+def webhooks_worker(once: bool, interval: float | None) -> None:
+    """Send webhook deliveries, signed, in order per endpoint, retrying with backoff.
+
+    Run one or more beside `partnerships serve`, with the same PARTNERSHIPS_DATABASE_URL.
+    """
+    from core.db import create_engine, session_factory
+    from core.services.webhooks import Worker
+
+    async def run() -> None:
+        engine = create_engine(get_settings())
+        try:
+            async with Worker(session_factory(engine)) as worker:
+                if once:
+                    click.echo(f"{await worker.run_once()} attempt(s) made")
+                else:
+                    import signal
+
+                    stop = asyncio.Event()
+                    for sig in (signal.SIGINT, signal.SIGTERM):  # finish the attempt in hand, then stop
+                        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+                    click.echo(f"webhook worker {worker.worker_id} running; Ctrl-C to stop", err=True)
+                    await worker.run(poll_interval_s=interval, stop=stop)
+                    click.echo("webhook worker stopped", err=True)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+@main.group()
+def plugin() -> None:
+    """Borough plugins: scaffold a new one, check installed ones against the conformance kit."""
+
+
+@plugin.command("new")
+@click.argument("code")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
+              help="Where to write it (default ./partnerships-CODE); must be outside the core repository.")
+@click.option("--name", default=None, help="The area's name as published (default from CODE).")
+def plugin_new(code: str, directory: Path | None, name: str | None) -> None:
+    """Scaffold an installable plugin distribution for borough CODE."""
+    from core.kit.scaffold import ScaffoldError, new_plugin
+
+    try:
+        made = new_plugin(code, directory, name=name)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for path in made.files:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit {made.data_file}, then `pip install -e {made.directory}` and "
+               f"`partnerships plugin check {code}`", err=True)
+
+
+@plugin.command("check")
+@click.argument("codes", nargs=-1)
+@click.option("--notes", is_flag=True, help="Also show notes (skipped checks, accepted exceptions).")
+def plugin_check(codes: tuple[str, ...], notes: bool) -> None:
+    """Run the conformance kit on every installed borough, or only CODES."""
+    from core.kit.conformance import check_installed
+    from core.plugins import PluginError
+
+    try:
+        reports = check_installed(codes)
+    except PluginError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    missing = set(codes) - {r.code for r in reports}
+    if missing:
+        click.echo(f"error: no installed plugin provides {', '.join(sorted(missing))}", err=True)
+        sys.exit(2)
+    for report in reports:
+        click.echo(report.format(notes=notes))
+    if not all(r.ok for r in reports):
+        sys.exit(1)
+
+
+@main.command("hooks-doc")
+@click.option("--check", is_flag=True, help="Fail if docs/hooks.md differs from core/hookspecs.py.")
+def hooks_doc(check: bool) -> None:
+    """Write docs/hooks.md, the hook reference, from the docstrings in core/hookspecs.py."""
+    from core.kit import hooks_doc as doc
+
+    if check:
+        if not doc.is_current():
+            click.echo(f"docs/hooks.md is out of date: run `{doc.REGENERATE}`", err=True)
+            sys.exit(1)
+        click.echo("docs/hooks.md is current")
+        return
+    click.echo(f"wrote {doc.write()}")

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -75,7 +75,16 @@ class GraphQLApp(GraphQL):
         principal = getattr(request.state, "principal", None)
         if principal is None:  # WebSocket connections arrive here without the endpoint
             principal = await principal_for(self.state, request.headers.get("authorization", ""))
-        return Context(state=self.state, principal=principal, request=request, response=response)
+        context = Context(state=self.state, principal=principal, request=request, response=response)
+        if request.scope["type"] == "websocket":
+            context.connection_params = None  # strawberry fills it from `connection_init`
+        return context
+
+    async def on_ws_connect(self, context):
+        """WebSocket auth: `{"authorization": "Bearer <token>"}` as the connection_init payload."""
+        from schema.subscriptions import authenticate_connection
+
+        await authenticate_connection(context)
 
 
 async def principal_for(state: AppState, header: str):
@@ -85,6 +94,15 @@ async def principal_for(state: AppState, header: str):
         return ANONYMOUS
     async with state.sessions() as session, session.begin():
         return await authenticate(session, bearer)
+
+
+async def _contains_nul(request: Request) -> bool:
+    """PostgreSQL text cannot hold U+0000; refuse it up front rather than fail in the database."""
+    if request.method == "GET":
+        raw = request.url.query.encode()
+        return b"%00" in raw or b"\\u0000" in raw.lower()
+    body = await request.body()
+    return b"\x00" in body or b"\\u0000" in body.lower()
 
 
 async def _graphql_params(request: Request) -> tuple[str | None, dict | None, str | None]:
@@ -137,6 +155,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
     async def graphql_endpoint(request: Request):
         try:
+            if await _contains_nul(request):
+                return JSONResponse({"errors": [{"message": "text may not contain the NUL character (U+0000)",
+                                                 "extensions": {"code": "BAD_USER_INPUT"}}]}, status_code=400)
             request.state.principal = await principal_for(state, request.headers.get("authorization", ""))
             if cache is not None and request.method in ("GET", "POST") and "text/html" not in request.headers.get("accept", ""):
                 document, variables, operation = await _graphql_params(request)
@@ -184,6 +205,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app = Starlette(
         routes=[
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *web.routes(state),

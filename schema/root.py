@@ -25,16 +25,22 @@ from schema.errors import should_mask
 from schema.mutations import disputes as disputes_m
 from schema.mutations import funding as funding_m
 from schema.mutations import governance as governance_m
+from schema.mutations import integrations as integrations_m
 from schema.mutations import reviews as reviews_m
 from schema.mutations.structure import StructureMutation
 from schema.queries import disputes, funding, governance, reviews
+from schema.queries import integrations as integrations_q
 from schema.queries.structure import StructureQuery
+from schema.subscriptions import Subscription
 from schema.types import structure
 
 #: Each domain contributes one query class and one mutation class.
-QUERIES: tuple[type, ...] = (StructureQuery, governance.Query, disputes.Query, funding.Query, reviews.Query)
+QUERIES: tuple[type, ...] = (
+    StructureQuery, governance.Query, disputes.Query, funding.Query, reviews.Query, integrations_q.Query,
+)
 MUTATIONS: tuple[type, ...] = (
     StructureMutation, governance_m.Mutation, disputes_m.Mutation, funding_m.Mutation, reviews_m.Mutation,
+    integrations_m.Mutation,
 )
 #: Types reachable only through an interface (`node`) still need to be in the schema.
 EXTRA_TYPES: tuple[type, ...] = (structure.Person,)
@@ -83,6 +89,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
+        subscription=Subscription,
         types=list(EXTRA_TYPES),
         extensions=extensions,
     )

@@ -48,3 +48,9 @@ async def test_request_body_over_the_limit_is_refused_with_413(api):
 async def test_malformed_json_is_a_400_not_a_500(api):
     response = await api.client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 400
+
+
+async def test_nul_characters_are_refused_with_a_clear_error(api):
+    response = await api.post("query ($c: String!) { partnership(code: $c) { name } }", {"c": "mer\u0000ton"})
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"][0]["message"]

@@ -6,6 +6,7 @@ from core.models.audit import AuditEvent
 from core.models.base import Base
 from core.models.group import Group, Seat
 from core.models.identity import ApiToken
+from core.models.integrations import WebhookEndpoint  # noqa: F401  (registers the webhook tables)
 from core.models.partnership import Agency, Partnership, Person, StatutoryPartner
 
 __all__ = [

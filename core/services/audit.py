@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import AuditEvent
+from core.services import events, webhooks
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,6 +37,11 @@ async def record(
     after: dict | None = None,
     confidential: bool = False,
 ) -> AuditEvent:
+    # Integrations: the audit trail is the event feed. Take the feed lock first so event ids
+    # become visible in commit order (no gaps for a poller), then write the webhook outbox
+    # rows for this event in the same transaction (see core/services/events.py, webhooks.py).
+    # The lock is held until commit, so call record() as a service's last write.
+    await events.serialise_feed(session)
     event = AuditEvent(
         actor=actor,
         action=action,
@@ -48,4 +54,5 @@ async def record(
     )
     session.add(event)
     await session.flush()
+    await webhooks.enqueue(session, event)
     return event

@@ -1,0 +1,256 @@
+"""The event feed: every audited write, read as a typed domain event.
+
+The audit trail *is* the feed. ``audit_event.id`` only ever grows, so it is the cursor: a
+poller that keeps the id of the last event it saw and asks for ``id > cursor`` catches up
+without gaps or duplicates — provided ids become visible in order. On SQLite writers are
+serialised by the database. On PostgreSQL two transactions could otherwise commit their
+ids out of order (id 11 visible while id 10 is still in flight, and a poller at 11 would
+skip 10 for ever), so :func:`serialise_feed` takes a transaction-scoped advisory lock before
+an event gets its id: ids are then handed out in commit order.
+
+Events follow the authorization of what they describe: an event written with
+``confidential=True`` is visible only to members of its partnership; others are public,
+like the published facts they change. Writes about credentials (API tokens, webhook
+endpoints) are not domain events and never appear.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, false, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.auth import Principal
+from core.errors import InvalidInput
+from core.models import AuditEvent, Partnership
+
+
+class EventType(enum.StrEnum):
+    """What happened, named for integrations (a council system, a website, a warehouse)."""
+
+    ARRANGEMENTS_LOADED = "ARRANGEMENTS_LOADED"
+    SEAT_ADDED = "SEAT_ADDED"
+    SEAT_REMOVED = "SEAT_REMOVED"
+    MEETING_SCHEDULED = "MEETING_SCHEDULED"
+    DECISION_RECORDED = "DECISION_RECORDED"
+    VOTE_CLOSED = "VOTE_CLOSED"
+    DISPUTE_RAISED = "DISPUTE_RAISED"
+    DISPUTE_ESCALATED = "DISPUTE_ESCALATED"
+    DISPUTE_RESOLVED = "DISPUTE_RESOLVED"
+    CONTRIBUTION_AGREED = "CONTRIBUTION_AGREED"
+    CONTRIBUTION_RECEIVED = "CONTRIBUTION_RECEIVED"
+    REVIEW_STARTED = "REVIEW_STARTED"
+    REVIEW_PUBLISHED = "REVIEW_PUBLISHED"
+    RISK_ADDED = "RISK_ADDED"
+    OTHER = "OTHER"  # an audited write with no name of its own yet
+
+
+#: Audit ``action`` -> event type. Services name actions ``<entity>.<verb>``; an action not
+#: listed here is still in the feed, as OTHER. Add a line when a domain adds an action.
+ACTION_TYPES: dict[str, EventType] = {
+    "partnership.load": EventType.ARRANGEMENTS_LOADED,
+    "seat.create": EventType.SEAT_ADDED,
+    "seat.remove": EventType.SEAT_REMOVED,
+    "meeting.create": EventType.MEETING_SCHEDULED,
+    "meeting.schedule": EventType.MEETING_SCHEDULED,
+    "decision.record": EventType.DECISION_RECORDED,
+    "vote.close": EventType.VOTE_CLOSED,
+    "dispute.raise": EventType.DISPUTE_RAISED,
+    "dispute.open": EventType.DISPUTE_RAISED,
+    "dispute.create": EventType.DISPUTE_RAISED,
+    "dispute.escalate": EventType.DISPUTE_ESCALATED,
+    "dispute.resolve": EventType.DISPUTE_RESOLVED,
+    "contribution.agree": EventType.CONTRIBUTION_AGREED,
+    "contribution.create": EventType.CONTRIBUTION_AGREED,
+    "contribution.receive": EventType.CONTRIBUTION_RECEIVED,
+    "review.start": EventType.REVIEW_STARTED,
+    "review.open": EventType.REVIEW_STARTED,
+    "review.create": EventType.REVIEW_STARTED,
+    "review.publish": EventType.REVIEW_PUBLISHED,
+    "risk.add": EventType.RISK_ADDED,
+    "risk.create": EventType.RISK_ADDED,
+}
+
+#: Writes that are about access, not about a partnership's business: never in the feed.
+INTERNAL_ENTITY_TYPES = frozenset({"ApiToken", "WebhookEndpoint", "WebhookDelivery"})
+
+#: Key of the PostgreSQL advisory lock that orders the feed ("PGFEED" in hex, any constant).
+FEED_LOCK_KEY = 0x5047_4645_4544
+
+
+def event_type(action: str) -> EventType:
+    return ACTION_TYPES.get(action, EventType.OTHER)
+
+
+def is_feed_event(entity_type: str) -> bool:
+    return entity_type not in INTERNAL_ENTITY_TYPES
+
+
+async def serialise_feed(session: AsyncSession) -> None:
+    """Make feed ids visible in order: on PostgreSQL, hold a transaction-scoped advisory
+    lock from before an event takes its id until the transaction ends. Called by
+    ``audit.record``; SQLite needs nothing (one writer at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
+
+
+# -- cursors -------------------------------------------------------------------------------
+
+_PREFIX = "ev:"
+
+
+def encode_cursor(event_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{event_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The event id a cursor stands for (0 for none: the start of the feed)."""
+    if cursor is None or cursor == "":
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        if not raw.startswith(_PREFIX):
+            raise ValueError
+        value = int(raw[len(_PREFIX):])
+        if value < 0:
+            raise ValueError
+        return value
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidInput(
+            f"`after: {cursor!r}` is not an event cursor; pass an event's `cursor` or a page's "
+            "`endCursor` (or `latestEventCursor`), or omit it to start at the beginning",
+            field="after",
+        ) from None
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One event as read from the feed: plain values, no ORM object."""
+
+    id: int
+    type: EventType
+    action: str
+    occurred_at: Any
+    partnership_id: int | None
+    partnership_code: str | None
+    actor: str
+    entity_type: str
+    entity_id: str | None
+    before: dict | None
+    after: dict | None
+    confidential: bool
+
+    @property
+    def cursor(self) -> str:
+        return encode_cursor(self.id)
+
+    def payload(self) -> dict:
+        """The JSON an integration receives (the webhook body)."""
+        return event_payload(self.id, self.type, self.action, self.occurred_at, self.partnership_code,
+                             self.entity_type, self.entity_id, self.before, self.after, self.confidential)
+
+
+def event_payload(event_id: int, type_: EventType, action: str, occurred_at: Any, partnership_code: str | None,
+                  entity_type: str, entity_id: str | None, before: dict | None, after: dict | None,
+                  confidential: bool) -> dict:
+    return {
+        "id": base64.urlsafe_b64encode(f"Event:{event_id}".encode()).decode().rstrip("="),
+        "cursor": encode_cursor(event_id),
+        "type": type_.value,
+        "action": action,
+        "occurredAt": occurred_at.isoformat() if hasattr(occurred_at, "isoformat") else occurred_at,
+        "partnership": partnership_code,
+        "entityType": entity_type,
+        "entityId": entity_id,
+        "before": before,
+        "after": after,
+        "confidential": confidential,
+    }
+
+
+def actions_for(types: Iterable[EventType]) -> tuple[list[str], bool]:
+    """The audit actions that make up these event types, and whether OTHER was asked for."""
+    wanted = set(types)
+    return [a for a, t in ACTION_TYPES.items() if t in wanted], EventType.OTHER in wanted
+
+
+def visible_to(stmt: Select, principal: Principal) -> Select:
+    """Confidential events only for members of their partnership (platform admins: all)."""
+    if principal.platform_admin:
+        return stmt
+    member_of = [pid for pid in principal.roles if principal.is_member(pid)]
+    public = AuditEvent.confidential == false()
+    if not member_of:
+        return stmt.where(public)
+    return stmt.where(or_(public, AuditEvent.partnership_id.in_(member_of)))
+
+
+def feed_query(principal: Principal, *, after: int = 0, partnership_id: int | None = None,
+               types: Sequence[EventType] | None = None, limit: int | None = None,
+               upto: int | None = None) -> Select:
+    stmt = (
+        select(AuditEvent, Partnership.code)
+        .outerjoin(Partnership, Partnership.id == AuditEvent.partnership_id)
+        .where(AuditEvent.id > after, AuditEvent.entity_type.not_in(sorted(INTERNAL_ENTITY_TYPES)))
+    )
+    stmt = visible_to(stmt, principal)
+    if upto is not None:
+        stmt = stmt.where(AuditEvent.id <= upto)
+    if partnership_id is not None:
+        stmt = stmt.where(AuditEvent.partnership_id == partnership_id)
+    if types:
+        actions, other = actions_for(types)
+        conditions = []
+        if actions:
+            conditions.append(AuditEvent.action.in_(actions))
+        if other:
+            conditions.append(AuditEvent.action.not_in(list(ACTION_TYPES)))
+        stmt = stmt.where(or_(*conditions))
+    stmt = stmt.order_by(AuditEvent.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return stmt
+
+
+def to_feed_event(row: AuditEvent, code: str | None) -> FeedEvent:
+    return FeedEvent(
+        id=row.id, type=event_type(row.action), action=row.action, occurred_at=row.occurred_at,
+        partnership_id=row.partnership_id, partnership_code=code, actor=row.actor,
+        entity_type=row.entity_type, entity_id=row.entity_id, before=row.before, after=row.after,
+        confidential=row.confidential,
+    )
+
+
+async def read(session: AsyncSession, principal: Principal, *, after: int = 0, partnership_id: int | None = None,
+               types: Sequence[EventType] | None = None, limit: int = 100, upto: int | None = None) -> list[FeedEvent]:
+    """Up to ``limit`` events after the cursor id (and at most ``upto``) that the principal may
+    see, oldest first."""
+    rows = (await session.execute(feed_query(principal, after=after, partnership_id=partnership_id,
+                                             types=types, limit=limit, upto=upto))).all()
+    return [to_feed_event(r[0], r[1]) for r in rows]
+
+
+async def latest_id(session: AsyncSession) -> int:
+    """The id of the newest event written so far (0 for none): a cursor meaning "from now"."""
+    return int(await session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0))) or 0)
+
+
+async def partnership_id_for(session: AsyncSession, code: str | None) -> int | None:
+    """The id of a partnership by code; an unknown code is invalid input naming the known ones."""
+    if code is None:
+        return None
+    pid = await session.scalar(select(Partnership.id).where(Partnership.code == code))
+    if pid is None:
+        codes = (await session.scalars(select(Partnership.code).order_by(Partnership.code))).all()
+        raise InvalidInput(f"no partnership has code {code!r}; known codes: {', '.join(codes) or 'none loaded'}",
+                           field="partnership")
+    return pid

@@ -1,0 +1,160 @@
+"""Root query fields for integrations: the event feed, and webhooks for administrators."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from core.enums import Role as CoreRole
+from core.errors import InvalidInput
+from core.models.integrations import WebhookDelivery as DeliveryModel
+from core.models.integrations import WebhookEndpoint as EndpointModel
+from core.services import events as ev
+from schema.errors import BadArgument
+from schema.queries.structure import partnership_by_code
+from schema.types.common import First, PageInfo, from_global_id
+from schema.types.integrations import (
+    DeliveryStatus,
+    Event,
+    EventConnection,
+    EventEdge,
+    EventType,
+    WebhookDelivery,
+    WebhookDeliveryConnection,
+    WebhookEndpoint,
+)
+
+EventsAfter = Annotated[str | None, strawberry.argument(
+    description="Return events after this cursor (an event's `cursor` or a page's `endCursor`); omit to start "
+                "at the first event.")]
+PartnershipFilter = Annotated[str | None, strawberry.argument(
+    description="Only events of the partnership with this code, e.g. `merton`.")]
+TypesFilter = Annotated[list[EventType] | None, strawberry.argument(
+    description="Only events of these types (OTHER: writes with no type of their own).")]
+
+
+async def feed_page(info: Info, *, after: str | None, partnership: str | None, types: list | None,
+                    first: int | None) -> EventConnection:
+    max_page = info.context.settings.max_page_size
+    if first is not None and not 0 <= first <= max_page:
+        raise BadArgument(f"`first` must be between 0 and {max_page}; got {first}. Page with `after`.")
+    size = max_page if first is None else first
+    try:
+        after_id = ev.decode_cursor(after)
+    except InvalidInput as exc:
+        raise BadArgument(exc.message) from None
+    pid = (await partnership_by_code(info, partnership)).pk if partnership is not None else None
+    async with info.context.sessions() as session:
+        items = await ev.read(session, info.context.principal, after=after_id, partnership_id=pid,
+                              types=types, limit=size + 1)
+    page = items[:size]
+    edges = [EventEdge(cursor=e.cursor, node=Event.from_feed(e)) for e in page]
+    return EventConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(items) > size,
+            has_previous_page=after_id > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else (after or None),
+        ),
+    )
+
+
+def _delivery_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"wd:{pk}".encode()).decode().rstrip("=")
+
+
+def _delivery_after(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        if not raw.startswith("wd:"):
+            raise ValueError
+        return int(raw[3:])
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadArgument(f"`after: {cursor!r}` is not a delivery cursor; pass a delivery's `cursor` "
+                          "or a page's `endCursor`") from None
+
+
+ADMINS = (CoreRole.ADMINISTRATOR,)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The event feed: every audited write as a typed domain event, oldest first. "
+                      "Page through it from any cursor without gaps or duplicates. Confidential events are "
+                      "shown only to members of their partnership.")
+    async def events(
+        self, info: Info, after: EventsAfter = None, partnership: PartnershipFilter = None,
+        types: TypesFilter = None, first: First = None,
+    ) -> EventConnection:
+        return await feed_page(info, after=after, partnership=partnership, types=types, first=first)
+
+    @strawberry.field(description="The cursor of the newest event so far (null if there is none): start a poller "
+                      "or a subscription here to receive only what happens from now on.")
+    async def latest_event_cursor(self, info: Info) -> str | None:
+        async with info.context.sessions() as session:
+            latest = await ev.latest_id(session)
+        return ev.encode_cursor(latest) if latest else None
+
+    @strawberry.field(description="A partnership's webhook endpoints: its administrators only (others get an "
+                      "empty list).")
+    async def webhook_endpoints(self, info: Info, partnership: str) -> list[WebhookEndpoint]:
+        p = await partnership_by_code(info, partnership)
+        if not info.context.principal.has_role(p.pk, ADMINS):
+            return []
+        async with info.context.sessions() as session:
+            rows = (await session.scalars(
+                select(EndpointModel).where(EndpointModel.partnership_id == p.pk).order_by(EndpointModel.id)
+            )).all()
+        return [WebhookEndpoint.from_row(r) for r in rows]
+
+    @strawberry.field(description="Webhook deliveries of a partnership, oldest first, each with every attempt: "
+                      "its administrators only (others get an empty list).")
+    async def webhook_deliveries(
+        self, info: Info, partnership: str,
+        endpoint_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only deliveries to this endpoint.")] = None,
+        status: Annotated[DeliveryStatus | None, strawberry.argument(
+            description="Only deliveries in this state.")] = None,
+        first: First = None,
+        after: Annotated[str | None, strawberry.argument(
+            description="Return deliveries after this cursor (an `endCursor`).")] = None,
+    ) -> WebhookDeliveryConnection:
+        max_page = info.context.settings.max_page_size
+        if first is not None and not 0 <= first <= max_page:
+            raise BadArgument(f"`first` must be between 0 and {max_page}; got {first}. Page with `after`.")
+        size = max_page if first is None else first
+        after_id = _delivery_after(after)
+        p = await partnership_by_code(info, partnership)
+        empty = WebhookDeliveryConnection(nodes=[], page_info=PageInfo(
+            has_next_page=False, has_previous_page=after_id > 0, start_cursor=None, end_cursor=after))
+        if not info.context.principal.has_role(p.pk, ADMINS):
+            return empty
+        stmt = (
+            select(DeliveryModel).join(EndpointModel, EndpointModel.id == DeliveryModel.endpoint_id)
+            .where(EndpointModel.partnership_id == p.pk, DeliveryModel.id > after_id)
+            .order_by(DeliveryModel.id).limit(size + 1)
+        )
+        if endpoint_id is not None:
+            type_name, pk = from_global_id(str(endpoint_id))
+            if type_name != "WebhookEndpoint":
+                raise BadArgument(f"`endpointId` must be the ID of a WebhookEndpoint, got one of a {type_name}")
+            stmt = stmt.where(DeliveryModel.endpoint_id == pk)
+        if status is not None:
+            stmt = stmt.where(DeliveryModel.status == status)
+        async with info.context.sessions() as session:
+            rows = (await session.scalars(stmt)).all()
+        page = rows[:size]
+        nodes = [WebhookDelivery.from_row(d, _delivery_cursor(d.id)) for d in page]
+        return WebhookDeliveryConnection(nodes=nodes, page_info=PageInfo(
+            has_next_page=len(rows) > size, has_previous_page=after_id > 0,
+            start_cursor=nodes[0].cursor if nodes else None,
+            end_cursor=nodes[-1].cursor if nodes else after,
+        ))
