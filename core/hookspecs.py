@@ -96,7 +96,8 @@ def governance_voting_rule(group, seats, partners, document):
         def governance_voting_rule(group, seats, partners, document):
             if group.kind != GroupKind.EXECUTIVE:
                 return None
-            return partner_votes(seats, partners, Citation(document, "Decision making"))
+            return partner_votes(seats, partners, Citation(document, "Decision making"),
+                                 reasons=("each safeguarding partner has one vote; the majority decides",))
     """
 
 
@@ -235,7 +236,7 @@ def dispute_escalation_ladder(kind, document):
     disclosures)``; build it with ``core.rules.disputes.ladder(kind, source, steps)`` from
     ``Step(actor, who, actions, source, label)`` values, which numbers the stages and lets every
     stage but the last ESCALATE. Each ``LadderStage`` names the ``LadderActor`` who must act
-    there, the post(s) as the document words them, the ``DisputeAction``\s open to them (MEET,
+    there, the post(s) as the document words them, the ``DisputeAction`` values open to them (MEET,
     ARBITRATE, DETERMINE, MEDIATE, REFER; each ends the dispute with its outcome) and a
     Citation. ``disclosures`` are routes out open at any stage (Merton §8.13). Disputes move
     only one stage up at a time; the last stage is the last resort. ``None`` hands the
