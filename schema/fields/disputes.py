@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry.types import Info
+
+from core.rules import disputes as rules
+from schema.types.common import After, Connection, First, paginate
+
+# schema.types.disputes imports no structure type at module level, so it can be imported here.
+from schema.types.disputes import (
+    Dispute,
+    DisputeKind,
+    DisputeStatus,
+    EscalationLadder,
+    Scrutiny,
+    disputes_by_partnership,
+    ladder_for,
+)
 
 
 @strawberry.type
 class PartnershipFields:
-    pass
+    @strawberry.field(description="The escalation ladder a dispute of this kind climbs here: each stage, who must "
+                                  "act and what they may do, with the section it comes from (public: published "
+                                  "arrangements).")
+    async def escalation_ladder(
+        self, info: Info,
+        kind: Annotated[DisputeKind, strawberry.argument(description="The kind of dispute.")],
+    ) -> EscalationLadder:
+        return EscalationLadder.of(await ladder_for(info, self.pk, rules.DisputeKind(kind)))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The partnership's disputes, oldest first: members only (statutory partners, "
+                                  "business unit, scrutineer, administrators, members); others get an empty list.")
+    async def disputes(
+        self, info: Info,
+        status: Annotated[DisputeStatus | None, strawberry.argument(description="Only disputes with this status.")] = None,
+        kind: Annotated[DisputeKind | None, strawberry.argument(description="Only disputes of this kind.")] = None,
+        first: First = None, after: After = None,
+    ) -> Connection[Dispute]:
+        items = await info.context.loaders.of(disputes_by_partnership).load(self.pk)  # type: ignore[attr-defined]
+        items = [d for d in items if (status is None or d.status == status) and (kind is None or d.kind == kind)]
+        return paginate(items, first, after, info.context.settings.max_page_size)
+
+    @strawberry.field(description="Independent scrutiny: the scrutineer's appointment, activities, reports and the "
+                                  "partnership's responses to each recommendation.")
+    def scrutiny(self) -> Scrutiny:
+        return Scrutiny(partnership_id=self.pk)  # type: ignore[attr-defined]
 
 
 @strawberry.type

@@ -1,0 +1,383 @@
+"""GraphQL types for disputes, escalation ladders and independent scrutiny.
+
+Ladders are published rules: anyone may read them. Disputes, their history, scrutiny
+activities, reports and responses are confidential to the partnership's members (the
+scrutineer included: it may read all of the partnership's papers). Every relation is read
+through a per-request DataLoader, so the statement count does not grow with the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from core.models.disputes import Dispute as DisputeRow
+from core.models.disputes import DisputeStageChange as ChangeRow
+from core.models.disputes import ScrutinyActivity as ActivityRow
+from core.models.disputes import ScrutinyAppointment as AppointmentRow
+from core.models.disputes import ScrutinyRecommendation as RecommendationRow
+from core.models.disputes import ScrutinyReport as ReportRow
+from core.plugins import baseline_manager
+from core.rules import disputes as rules
+from core.rules.common import Citation
+from schema.types.common import Node, Role, Source
+
+if TYPE_CHECKING:  # pragma: no cover
+    from schema.types.structure import Agency, Group, Partnership, Person, Seat
+
+AgencyRef = Annotated["Agency", strawberry.lazy("schema.types.structure")]
+GroupRef = Annotated["Group", strawberry.lazy("schema.types.structure")]
+PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.types.structure")]
+PersonRef = Annotated["Person", strawberry.lazy("schema.types.structure")]
+SeatRef = Annotated["Seat", strawberry.lazy("schema.types.structure")]
+
+DisputeKind = strawberry.enum(rules.DisputeKind, description="What a dispute is about.")
+DisputeAction = strawberry.enum(rules.DisputeAction, description="What the role acting at a stage may do.")
+DisputeOutcome = strawberry.enum(rules.DisputeOutcome, description="How a dispute ended.")
+DisputeStatus = strawberry.enum(rules.DisputeStatus, description="Whether a dispute is still open.")
+DisputeMove = strawberry.enum(rules.DisputeMove, description="A change in a dispute's stage history.")
+LadderActor = strawberry.enum(rules.LadderActor, description="Who acts at a stage of an escalation ladder.")
+ScrutinyActivityKind = strawberry.enum(rules.ScrutinyActivityKind, description="What sort of scrutiny activity.")
+RecommendationResponse = strawberry.enum(
+    rules.RecommendationResponse, description="The partnership's response to a scrutineer's recommendation.")
+
+
+def _source(c: Citation) -> Source:
+    return Source(document=c.document, section=c.section)
+
+
+# ----------------------------------------------------------------------------- ladders
+
+
+@strawberry.type(description="One stage of an escalation ladder: who must act and what they may do.")
+class EscalationStage:
+    number: int = strawberry.field(description="Position on the ladder, from 1.")
+    name: str = strawberry.field(description="The stage as the document describes it.")
+    actor: LadderActor = strawberry.field(description="Who acts at this stage.")
+    who: str = strawberry.field(description="The post(s) that act, as the document words them.")
+    actions: list[DisputeAction] = strawberry.field(description="What they may do here.")
+    outcomes: list[DisputeOutcome] = strawberry.field(description="The outcomes a dispute may end with here.")
+    final: bool = strawberry.field(description="The last resort: no escalation beyond it.")
+    source: Source = strawberry.field(description="Where the document sets this stage.")
+
+    @classmethod
+    def of(cls, s: rules.LadderStage) -> EscalationStage:
+        return cls(number=s.number, name=s.name, actor=s.actor, who=s.who, actions=list(s.actions),
+                   outcomes=list(s.outcomes), final=s.final, source=_source(s.source))
+
+
+@strawberry.type(description="A route out of the ladder open at any stage (e.g. the scrutineer's disclosure).")
+class DisclosureRoute:
+    actor: LadderActor = strawberry.field(description="Who may take it.")
+    who: str = strawberry.field(description="The post, as the document words it.")
+    to: str = strawberry.field(description="To whom the matter goes.")
+    when: str = strawberry.field(description="When the route is open.")
+    source: Source = strawberry.field(description="Where the document sets it.")
+
+
+@strawberry.type(description="The ordered stages a dispute of a kind climbs in a partnership.")
+class EscalationLadder:
+    kind: DisputeKind = strawberry.field(description="The kind of dispute.")
+    stages: list[EscalationStage] = strawberry.field(description="The stages, first to last resort.")
+    disclosures: list[DisclosureRoute] = strawberry.field(description="Routes out open at any stage.")
+    reasons: list[str] = strawberry.field(description="What the document says, in plain words.")
+    source: Source = strawberry.field(description="Where the document sets the ladder.")
+    last_resort: EscalationStage = strawberry.field(description="The final stage.")
+    independent_stages: list[EscalationStage] = strawberry.field(
+        description="The stages where someone arbitrates, determines or mediates.")
+
+    @classmethod
+    def of(cls, ladder: rules.EscalationLadder) -> EscalationLadder:
+        stages = [EscalationStage.of(s) for s in ladder.stages]
+        return cls(
+            kind=ladder.kind, stages=stages, reasons=list(ladder.reasons), source=_source(ladder.source),
+            disclosures=[DisclosureRoute(actor=d.actor, who=d.who, to=d.to, when=d.when, source=_source(d.source))
+                         for d in ladder.disclosures],
+            last_resort=stages[-1],
+            independent_stages=[stages[s.number - 1] for s in ladder.independent_stages],
+        )
+
+
+async def ladder_for(info: Info, partnership_id: int, kind: rules.DisputeKind) -> rules.EscalationLadder:
+    """Ask the partnership's rules (its plugin, else the WT2018 baseline) for a ladder."""
+    p = await info.context.loaders.partnership_by_id.load(partnership_id)
+    found = info.context.registry.get(p.code)
+    pm = found.pm if found is not None else baseline_manager()
+    return rules.escalation_ladder(pm, kind=kind, document=p.document.title)
+
+
+# ----------------------------------------------------------------------------- loaders
+
+
+def _grouped(rows, key, keys, make) -> list[list]:
+    out: dict = defaultdict(list)
+    for r in rows:
+        out[key(r)].append(make(r))
+    return [out.get(k, []) for k in keys]
+
+
+async def disputes_by_partnership(loaders, keys):
+    visible = [k for k in keys if loaders.principal.is_member(k)]
+    rows = await loaders.rows(select(DisputeRow).where(DisputeRow.partnership_id.in_(visible))
+                              .order_by(DisputeRow.id)) if visible else []
+    return _grouped([r[0] for r in rows], lambda d: d.partnership_id, keys, Dispute.from_row)
+
+
+async def dispute_by_id(loaders, keys):
+    rows = await loaders.rows(select(DisputeRow).where(DisputeRow.id.in_(keys)))
+    found = {r[0].id: Dispute.from_row(r[0]) for r in rows if loaders.principal.is_member(r[0].partnership_id)}
+    return [found.get(k) for k in keys]
+
+
+async def history_by_dispute(loaders, keys):
+    rows = await loaders.rows(select(ChangeRow).where(ChangeRow.dispute_id.in_(keys)).order_by(ChangeRow.sequence))
+    return _grouped([r[0] for r in rows], lambda c: c.dispute_id, keys, DisputeStageChange.from_row)
+
+
+async def appointments_by_partnership(loaders, keys):
+    rows = await loaders.rows(select(AppointmentRow).where(AppointmentRow.partnership_id.in_(keys))
+                              .order_by(AppointmentRow.appointed_from, AppointmentRow.id))
+    return _grouped([r[0] for r in rows], lambda a: a.partnership_id, keys, ScrutinyAppointment.from_row)
+
+
+async def activities_by_partnership(loaders, keys):
+    visible = [k for k in keys if loaders.principal.is_member(k)]
+    rows = await loaders.rows(select(ActivityRow).where(ActivityRow.partnership_id.in_(visible))
+                              .order_by(ActivityRow.happened_on, ActivityRow.id)) if visible else []
+    return _grouped([r[0] for r in rows], lambda a: a.partnership_id, keys, ScrutinyActivity.from_row)
+
+
+async def reports_by_partnership(loaders, keys):
+    visible = [k for k in keys if loaders.principal.is_member(k)]
+    rows = await loaders.rows(select(ReportRow).where(ReportRow.partnership_id.in_(visible))
+                              .order_by(ReportRow.published_on, ReportRow.id)) if visible else []
+    return _grouped([r[0] for r in rows], lambda r: r.partnership_id, keys, ScrutinyReport.from_row)
+
+
+async def recommendations_by_report(loaders, keys):
+    rows = await loaders.rows(select(RecommendationRow).where(RecommendationRow.report_id.in_(keys))
+                              .order_by(RecommendationRow.position))
+    return _grouped([r[0] for r in rows if loaders.principal.is_member(r[0].partnership_id)],
+                    lambda r: r.report_id, keys, ScrutinyRecommendation.from_row)
+
+
+# ----------------------------------------------------------------------------- disputes
+
+
+@strawberry.type(description="One change in a dispute's stage history: who acted, when, and what they decided.")
+class DisputeStageChange:
+    sequence: int = strawberry.field(description="Order in the dispute's history, from 1.")
+    move: DisputeMove = strawberry.field(description="Raised, escalated, resolved or withdrawn.")
+    from_stage: int | None = strawberry.field(description="The stage the dispute was at (none when raised).")
+    to_stage: int | None = strawberry.field(description="The stage it reached (none when it closed).")
+    stage_actor: LadderActor | None = strawberry.field(
+        description="Who acts at the stage reached, or who decided the outcome.")
+    stage_name: str | None = strawberry.field(description="The stage's name at the time.")
+    action: DisputeAction | None = strawberry.field(description="What was done (ESCALATE, ARBITRATE …).")
+    outcome: DisputeOutcome | None = strawberry.field(description="The outcome, when the move closed the dispute.")
+    actor: str = strawberry.field(description="Who recorded the move (the API token's label).")
+    role: Role = strawberry.field(description="The role in which they recorded it.")
+    notes: str | None = strawberry.field(description="What was decided, in the recorder's words.")
+    acted_at: dt.datetime = strawberry.field(description="When.")
+
+    @classmethod
+    def from_row(cls, c: ChangeRow) -> DisputeStageChange:
+        return cls(sequence=c.sequence, move=c.move, from_stage=c.from_stage, to_stage=c.to_stage,
+                   stage_actor=c.stage_actor, stage_name=c.stage_name, action=c.action, outcome=c.outcome,
+                   actor=c.actor, role=c.role, notes=c.notes, acted_at=c.acted_at)
+
+
+@strawberry.type(description="A dispute raised in a partnership, climbing its escalation ladder (members only).")
+class Dispute(Node):
+    pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    raised_by_seat_id: strawberry.Private[int | None]
+    raised_by_agency_id: strawberry.Private[int | None]
+    about_agency_id: strawberry.Private[int | None]
+    kind: DisputeKind = strawberry.field(description="What the dispute is about.")
+    summary: str = strawberry.field(description="The matter, in the raiser's words.")
+    subject_decision_ref: str | None = strawberry.field(description="The decision challenged, by reference.")
+    status: DisputeStatus = strawberry.field(description="Open or closed.")
+    outcome: DisputeOutcome | None = strawberry.field(description="How it ended, once closed.")
+    stage_number: int = strawberry.field(description="The ladder stage reached (the last one, once closed).")
+    raised_by: str = strawberry.field(description="Who recorded it (the API token's label).")
+    raised_at: dt.datetime = strawberry.field(description="When it was raised.")
+    closed_at: dt.datetime | None = strawberry.field(description="When it closed.")
+
+    @classmethod
+    def from_row(cls, d: DisputeRow) -> Dispute:
+        return cls(pk=d.id, partnership_id=d.partnership_id, raised_by_seat_id=d.raised_by_seat_id,
+                   raised_by_agency_id=d.raised_by_agency_id, about_agency_id=d.about_agency_id, kind=d.kind,
+                   summary=d.summary, subject_decision_ref=d.subject_decision_ref, status=d.status,
+                   outcome=d.outcome, stage_number=d.current_stage, raised_by=d.raised_by, raised_at=d.raised_at,
+                   closed_at=d.closed_at)
+
+    @strawberry.field(description="The partnership it belongs to.")
+    async def partnership(self, info: Info) -> PartnershipRef:
+        return await info.context.loaders.partnership_by_id.load(self.partnership_id)
+
+    @strawberry.field(description="The seat that raised it, where a seat did.")
+    async def raised_by_seat(self, info: Info) -> SeatRef | None:
+        if self.raised_by_seat_id is None:
+            return None
+        return await info.context.loaders.seat_by_id.load(self.raised_by_seat_id)
+
+    @strawberry.field(description="The agency that raised it, where one did.")
+    async def raised_by_agency(self, info: Info) -> AgencyRef | None:
+        if self.raised_by_agency_id is None:
+            return None
+        return await info.context.loaders.agency_in(self.partnership_id, self.raised_by_agency_id)
+
+    @strawberry.field(description="The agency the dispute is about.")
+    async def about_agency(self, info: Info) -> AgencyRef | None:
+        if self.about_agency_id is None:
+            return None
+        return await info.context.loaders.agency_in(self.partnership_id, self.about_agency_id)
+
+    @strawberry.field(description="The ladder this dispute climbs (its partnership's, for its kind).")
+    async def ladder(self, info: Info) -> EscalationLadder:
+        return EscalationLadder.of(await ladder_for(info, self.partnership_id, self.kind))
+
+    @strawberry.field(description="Who must act now: the stage the dispute is at; null once it is closed.")
+    async def current_stage(self, info: Info) -> EscalationStage | None:
+        if self.status != rules.DisputeStatus.OPEN:
+            return None
+        stage = (await ladder_for(info, self.partnership_id, self.kind)).stage(self.stage_number)
+        return None if stage is None else EscalationStage.of(stage)
+
+    @strawberry.field(description="Every change of stage, oldest first.")
+    async def history(self, info: Info) -> list[DisputeStageChange]:
+        return await info.context.loaders.of(history_by_dispute).load(self.pk)
+
+
+# ----------------------------------------------------------------------------- scrutiny
+
+
+@strawberry.type(description="The appointment of the partnership's independent scrutineer.")
+class ScrutinyAppointment(Node):
+    pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    person_id: strawberry.Private[int | None]
+    scrutineer: str = strawberry.field(description="The scrutineer: the name, or the post where none is published.")
+    appointed_by: str = strawberry.field(description="Who appointed them, e.g. `the Statutory Partners`.")
+    appointed_from: dt.date = strawberry.field(description="From when.")
+    appointed_until: dt.date | None = strawberry.field(description="Until when, where an end is set.")
+    section: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, a: AppointmentRow) -> ScrutinyAppointment:
+        return cls(pk=a.id, partnership_id=a.partnership_id, person_id=a.person_id, scrutineer=a.scrutineer,
+                   appointed_by=a.appointed_by, appointed_from=a.appointed_from, appointed_until=a.appointed_until,
+                   section=a.source)
+
+    @strawberry.field(description="The published office holder, where recorded.")
+    async def person(self, info: Info) -> PersonRef | None:
+        if self.person_id is None:
+            return None
+        return await info.context.loaders.people_by_id.load(self.person_id)
+
+    @strawberry.field(description="Where the arrangements provide for the appointment.")
+    async def source(self, info: Info) -> Source | None:
+        if self.section is None:
+            return None
+        p = await info.context.loaders.partnership_by_id.load(self.partnership_id)
+        return Source(document=p.document.title, section=self.section)
+
+
+@strawberry.type(description="Something the scrutineer did: attended a meeting, read papers, audited … (members only).")
+class ScrutinyActivity(Node):
+    pk: strawberry.Private[int]
+    partnership_id: strawberry.Private[int]
+    group_id: strawberry.Private[int | None]
+    kind: ScrutinyActivityKind = strawberry.field(description="What sort of activity.")
+    title: str = strawberry.field(description="What it was.")
+    happened_on: dt.date = strawberry.field(description="When.")
+    notes: str | None = strawberry.field(description="Notes.")
+    recorded_by: str = strawberry.field(description="Who recorded it.")
+
+    @classmethod
+    def from_row(cls, a: ActivityRow) -> ScrutinyActivity:
+        return cls(pk=a.id, partnership_id=a.partnership_id, group_id=a.group_id, kind=a.kind, title=a.title,
+                   happened_on=a.happened_on, notes=a.notes, recorded_by=a.recorded_by)
+
+    @strawberry.field(description="The group whose meeting or work it concerned.")
+    async def group(self, info: Info) -> GroupRef | None:
+        if self.group_id is None:
+            return None
+        return await info.context.loaders.group_in(self.partnership_id, self.group_id)
+
+
+@strawberry.type(description="A recommendation of a scrutiny report and the partnership's response to it.")
+class ScrutinyRecommendation(Node):
+    pk: strawberry.Private[int]
+    position: int = strawberry.field(description="Its number in the report.")
+    text: str = strawberry.field(description="The recommendation.")
+    addressed_to: str | None = strawberry.field(description="To whom it is addressed.")
+    response: RecommendationResponse | None = strawberry.field(description="The response; null while awaited.")
+    response_reason: str | None = strawberry.field(description="Why (required for a rejection).")
+    responded_by: str | None = strawberry.field(description="Who recorded the response.")
+    responded_at: dt.datetime | None = strawberry.field(description="When.")
+
+    @classmethod
+    def from_row(cls, r: RecommendationRow) -> ScrutinyRecommendation:
+        return cls(pk=r.id, position=r.position, text=r.text, addressed_to=r.addressed_to, response=r.response,
+                   response_reason=r.response_reason, responded_by=r.responded_by, responded_at=r.responded_at)
+
+
+@strawberry.type(description="A report of the independent scrutineer with findings and recommendations (members only).")
+class ScrutinyReport(Node):
+    pk: strawberry.Private[int]
+    title: str = strawberry.field(description="The report's title.")
+    published_on: dt.date = strawberry.field(description="When it was issued.")
+    summary: str | None = strawberry.field(description="Summary.")
+    findings: list[str] = strawberry.field(description="The findings, in the report's order.")
+    recorded_by: str = strawberry.field(description="Who recorded it.")
+
+    @classmethod
+    def from_row(cls, r: ReportRow) -> ScrutinyReport:
+        return cls(pk=r.id, title=r.title, published_on=r.published_on, summary=r.summary,
+                   findings=list(r.findings or []), recorded_by=r.recorded_by)
+
+    @strawberry.field(description="Its recommendations, in order, each with the partnership's response.")
+    async def recommendations(self, info: Info) -> list[ScrutinyRecommendation]:
+        return await info.context.loaders.of(recommendations_by_report).load(self.pk)
+
+
+@strawberry.type(description="Independent scrutiny of a partnership: the appointment (public), and activities, "
+                             "reports and responses (members only; the scrutineer reads all of them).")
+class Scrutiny:
+    partnership_id: strawberry.Private[int]
+
+    @strawberry.field(description="The scrutineer's appointments, oldest first.")
+    async def appointments(self, info: Info) -> list[ScrutinyAppointment]:
+        return await info.context.loaders.of(appointments_by_partnership).load(self.partnership_id)
+
+    @strawberry.field(description="Scrutiny activities, oldest first (members only; others get an empty list).")
+    async def activities(self, info: Info) -> list[ScrutinyActivity]:
+        return await info.context.loaders.of(activities_by_partnership).load(self.partnership_id)
+
+    @strawberry.field(description="Scrutiny reports, oldest first (members only; others get an empty list).")
+    async def reports(self, info: Info) -> list[ScrutinyReport]:
+        return await info.context.loaders.of(reports_by_partnership).load(self.partnership_id)
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+@strawberry.type(description="How one partnership settles a dispute: who arbitrates or mediates, and the last resort.")
+class DisputeResolutionComparison:
+    partnership_id: strawberry.Private[int]
+    kind: DisputeKind = strawberry.field(description="The kind of dispute compared.")
+    ladder: EscalationLadder = strawberry.field(description="The whole ladder.")
+    arbiters: list[EscalationStage] = strawberry.field(
+        description="The stages where someone arbitrates, determines or mediates (empty: the parties settle it).")
+    last_resort: EscalationStage = strawberry.field(description="The final stage.")
+
+    @strawberry.field(description="The partnership.")
+    async def partnership(self, info: Info) -> PartnershipRef:
+        return await info.context.loaders.partnership_by_id.load(self.partnership_id)
