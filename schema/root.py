@@ -29,6 +29,7 @@ from schema.mutations import integrations as integrations_m
 from schema.mutations import reviews as reviews_m
 from schema.mutations.structure import StructureMutation
 from schema.queries import disputes, funding, governance, reviews
+from schema.queries import compare as compare_q
 from schema.queries import integrations as integrations_q
 from schema.queries.structure import StructureQuery
 from schema.subscriptions import Subscription
@@ -37,6 +38,7 @@ from schema.types import structure
 #: Each domain contributes one query class and one mutation class.
 QUERIES: tuple[type, ...] = (
     StructureQuery, governance.Query, disputes.Query, funding.Query, reviews.Query, integrations_q.Query,
+    compare_q.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     StructureMutation, governance_m.Mutation, disputes_m.Mutation, funding_m.Mutation, reviews_m.Mutation,

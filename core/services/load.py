@@ -179,6 +179,12 @@ async def load_partnership(session: AsyncSession, rules: PartnershipRules, actor
             report.removed += 1
     await session.flush()
 
+    # Documents a plugin ships beside its arrangements (Merton's business plan 2014–16).
+    from core.services.reviews import load_business_plans
+
+    plans = await load_business_plans(session, rules)
+    report.created += len(plans)
+
     if report.changed:
         await audit.record(
             session, actor=actor, action="partnership.load", entity_type="Partnership",

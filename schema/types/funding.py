@@ -198,6 +198,18 @@ class HostArrangement:
     host: strawberry.Private[HostLine | None]
 
 
+async def statement_for(info: Info, partnership_id: int, fy: FinancialYear) -> FundingStatement:
+    """A year's statement: recorded figures, else the published ones (batched loads)."""
+    loaders = info.context.loaders
+    key = (partnership_id, str(fy))
+    contributions = await loaders.of(contributions_by_year).load(key)
+    expenditure = await loaders.of(expenditure_by_year).load(key)
+    reserves = await loaders.of(reserves_by_year).load(key)
+    pm, document = await rules_for(info, partnership_id)
+    published = rules.published_funding(pm, financial_year=fy, document=document)
+    return _statement(contributions, expenditure, reserves, published)
+
+
 def _primary(lines: list[HostLine]) -> HostLine | None:
     for role in (rules.HostRole.HOST_AGENCY, rules.HostRole.ACCOUNTABLE_BODY):
         for line in lines:
@@ -507,13 +519,7 @@ class FundingYear:
 
     @strawberry.field(description="Income, expenditure, balance and reserves: recorded figures, else the published ones.")
     async def statement(self, info: Info) -> FundingStatement:
-        loaders = info.context.loaders
-        contributions = await loaders.of(contributions_by_year).load(self.key)
-        expenditure = await loaders.of(expenditure_by_year).load(self.key)
-        reserves = await loaders.of(reserves_by_year).load(self.key)
-        pm, document = await rules_for(info, self.partnership_id)
-        published = rules.published_funding(pm, financial_year=self.fy, document=document)
-        return _statement(contributions, expenditure, reserves, published)
+        return await statement_for(info, self.partnership_id, self.fy)
 
     @strawberry.field(description="Each statutory partner's share of the year's statutory contributions, cash and in kind apart.")
     async def equity(self, info: Info) -> EquityReport:

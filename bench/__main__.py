@@ -1,0 +1,577 @@
+"""`python -m bench` (`make bench`): the all-England benchmark against the raw-SQL floor.
+
+1. Generates N synthetic partnerships (:mod:`bench.dataset`), loads them into a fresh
+   PostgreSQL database through the project's own services, and checks that the API's
+   nested page and the floor's single statement return the same document.
+2. Counts SQL statements per request of each kind in-process (a ``before_cursor_execute``
+   listener on the app's engine, requests through the ASGI app).
+3. Starts, one at a time, the floor (:mod:`bench.floor` under uvicorn) and
+   ``partnerships serve`` (one worker; response cache on, then off where the setting
+   exists), and loads each with :mod:`bench.client` in a separate process.
+4. Prints requests/s (and its ratio to the floor), p50/p99, statements per request and
+   each server's peak RSS (VmHWM), and writes them to ``bench/RESULTS.md``.
+
+The database is dropped and every process it started is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import platform
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+# ----------------------------------------------------------------------------- settings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--partnerships", type=int, default=150, help="synthetic partnerships to generate (150)")
+    ap.add_argument("--duration", type=float, default=10.0, help="seconds of load per scenario (10)")
+    ap.add_argument("--concurrency", type=int, default=8, help="concurrent client connections (8)")
+    ap.add_argument("--warmup", type=float, default=None, help="seconds of unrecorded load first (duration/5, ≤2)")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: 10 partnerships, 2 s per scenario")
+    ap.add_argument("--seed", type=int, default=2024, help="dataset seed (2024)")
+    ap.add_argument("--pg", default=os.environ.get("PARTNERSHIPS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432"),
+                    help="PostgreSQL server to create the benchmark database on")
+    ap.add_argument("--port", type=int, default=0, help="first port to serve on (default: free ports)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"write the results here (default {RESULTS.relative_to(ROOT)}; --quick writes nothing)")
+    args = ap.parse_args(argv)
+    if args.quick:
+        if "--partnerships" not in (argv or sys.argv):
+            args.partnerships = 10
+        if "--duration" not in (argv or sys.argv):
+            args.duration = 2.0
+    if args.warmup is None:
+        args.warmup = min(2.0, args.duration / 5)
+    if args.out is None and not args.quick:
+        args.out = RESULTS
+    return args
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def free_port(preferred: int = 0) -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", preferred))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    port: int
+    log: Path
+    proc: subprocess.Popen | None = None
+    peak_rss_kb: int | None = None
+
+    def start(self, timeout: float = 180.0) -> None:
+        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=self.log.open("wb"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    if s.recv(64).startswith(b"HTTP/1.1 200"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer /healthz within {timeout:.0f}s")
+
+    def rss_kb(self) -> int | None:
+        """The process's peak resident set (VmHWM), read from /proc."""
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except (OSError, AttributeError):
+            return None
+        return None
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.peak_rss_kb = self.rss_kb() or self.peak_rss_kb
+        self.proc.send_signal(signal.SIGTERM)  # only the process this harness started, by its pid
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def prime(port: int, kind: dict) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=kind["body"].encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **kind.get("headers", {})})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+
+
+def run_client(spec: dict) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.client"], input=json.dumps(spec), capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=spec["duration"] + spec.get("warmup", 0) + 120)
+    if done.returncode != 0:
+        raise RuntimeError(f"load client failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass
+class Row:
+    scenario: str
+    server: str
+    result: dict | None = None  # from the client
+    statements: int | str | None = None
+    note: str = ""
+
+    @property
+    def rps(self) -> float | None:
+        return None if self.result is None else self.result["rps"]
+
+
+@dataclass
+class Report:
+    args: argparse.Namespace
+    rows: list[Row] = field(default_factory=list)
+    servers: list[Server] = field(default_factory=list)
+    dataset: str = ""
+    load_start: str = field(default_factory=lambda: loadavg())
+    notes: list[str] = field(default_factory=list)
+
+    def floor_rps(self) -> float | None:
+        return next((r.rps for r in self.rows if r.server == "floor" and r.rps), None)
+
+    def table(self) -> str:
+        floor = self.floor_rps()
+        head = ["scenario", "server", "req/s", "× floor", "p50 ms", "p99 ms", "SQL/req", "errors"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        for r in self.rows:
+            res = r.result
+            if res is None:
+                cells = [r.scenario, r.server, "n/a", "n/a", "n/a", "n/a", _fmt(r.statements), r.note or "n/a"]
+            else:
+                ratio = f"{res['rps'] / floor:.2f}×" if floor else "n/a"
+                cells = [r.scenario, r.server, f"{res['rps']:.1f}", ratio, _ms(res["p50_ms"]), _ms(res["p99_ms"]),
+                         _fmt(r.statements), str(res["errors"])]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines += ["", "| server | peak RSS (VmHWM) |", "|---|---|"]
+        for s in self.servers:
+            lines.append(f"| {s.name} | {s.peak_rss_kb / 1024:.0f} MB |" if s.peak_rss_kb else f"| {s.name} | n/a |")
+        return "\n".join(lines)
+
+    def markdown(self, command: str, started: str, wall: float) -> str:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), platform.processor() or "unknown")
+        pg = self.notes_pg if hasattr(self, "notes_pg") else ""
+        out = [
+            "# Benchmark results", "",
+            f"Command: `{command}`  ", f"Run: {started} UTC, {wall:.0f} s wall  ",
+            f"Machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}; "
+            f"Python {platform.python_version()}; {platform.system()} {platform.release()}  ",
+            f"PostgreSQL: {pg}  " if pg else "",
+            f"Machine load (1/5/15-min averages) at start: {self.load_start}; at end: {loadavg()}  ",
+            f"Dataset: {self.dataset}  ",
+            f"Load: {self.args.concurrency} concurrent keep-alive connections from one client process, "
+            f"{self.args.duration:g} s per scenario after {self.args.warmup:g} s warm-up; one server process each, "
+            "started one at a time; client, server and PostgreSQL share the machine.", "",
+            self.table(), "",
+            "Scenarios: *page* = one partnership's full nested page (`bench/queries.py` PAGE; the floor returns the "
+            "same document from one hand-written `json_agg` statement, checked equal before the run); *list* = "
+            "`partnerships(first: 20)`; *addSeat* = one seat added per request with a business-unit token "
+            "(writes spread over several partnerships); *mix* = 90% pages of 20 partnerships, 10% addSeat; "
+            "*compare*/*overdue* = those root fields over every partnership, as a platform administrator, cache off "
+            "(cold), each only where the field exists when the benchmark runs (the required arguments filled in, "
+            "scalars selected three levels deep from introspection). "
+            "`× floor` = requests/s divided by the floor's. SQL/req counted in-process on one request of each kind "
+            "(`before_cursor_execute`), including authentication and the cache's version read.",
+        ]
+        if self.notes:
+            out += ["", "Notes:", ""] + [f"- {n}" for n in self.notes]
+        return "\n".join(x for x in out if x is not None) + "\n"
+
+
+def loadavg() -> str:
+    """The machine's load averages: the benchmark shares its CPUs with whatever else runs."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def _fmt(v) -> str:
+    return "n/a" if v is None else str(v)
+
+
+def _ms(v) -> str:
+    return "n/a" if v is None else (f"{v:.1f}" if v < 100 else f"{v:.0f}")
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+async def create_database(pg: str) -> tuple[str, str, str]:
+    import asyncpg
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(f"{pg}/postgres", timeout=10)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        version = await conn.fetchval("SHOW server_version")
+    finally:
+        await conn.close()
+    return name, f"{pg}/{name}", version
+
+
+async def drop_database(pg: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{pg}/postgres", timeout=10)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Fixture:
+    """What the load scenarios need from the loaded database."""
+
+    codes: list[str]
+    writers: list[dict]  # {code, token, group_id, agency_id}
+    admin_token: str  # compare/overdue run as a platform administrator: they see every kind
+    statements: dict[str, int | str]
+    extra_queries: dict[str, tuple[str, dict] | str]  # compare/overdue: (query, variables) or why n/a
+    has_cache_setting: bool
+
+
+async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixture:
+    """Tokens, IDs for writes, the floor-equality check and statement counts, in-process."""
+    import asyncpg
+    import httpx
+    from sqlalchemy import event, select
+
+    from bench import floor, queries
+    from core.config import Settings
+    from core.enums import Role
+    from core.models import Agency, Group, Partnership
+    from core.services.identity import create_token
+    from schema.app import create_app
+    from schema.types.common import to_global_id
+
+    for noisy in ("partnerships", "httpx"):  # the in-process app's request log: not benchmark output
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    has_cache = "response_cache" in Settings.model_fields
+    settings = Settings(database_url=url_asyncpg, **({"response_cache": False} if has_cache else {}))
+    app = create_app(settings, registry=registry)
+    state = app.state.partnerships
+    codes = registry.codes()
+    writers = []
+    async with state.sessions() as session, session.begin():
+        for code in codes[: min(10, len(codes))]:
+            pid = await session.scalar(select(Partnership.id).where(Partnership.code == code))
+            group = (await session.execute(select(Group.id).where(Group.partnership_id == pid, Group.confidential.is_(False))
+                                           .order_by(Group.position).offset(2).limit(1))).scalar_one()
+            agency = (await session.execute(select(Agency.id).where(Agency.partnership_id == pid)
+                                            .order_by(Agency.id).offset(5).limit(1))).scalar_one()
+            issued = await create_token(session, role=Role.BUSINESS_UNIT, partnership_code=code, label="bench",
+                                        lifetime_days=1, actor="bench")
+            writers.append(dict(code=code, token=issued.secret, group_id=to_global_id("Group", group),
+                                agency_id=to_global_id("Agency", agency)))
+        admin = (await create_token(session, role=Role.ADMINISTRATOR, partnership_code=None, label="bench admin",
+                                    lifetime_days=1, actor="bench")).secret
+
+    seen: list[str] = []
+
+    def on_execute(conn, cursor, statement, *a):
+        seen.append(statement)
+
+    event.listen(state.engine.sync_engine, "before_cursor_execute", on_execute)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60)
+
+    async def gql(query: str, variables: dict | None = None, token: str | None = None) -> dict:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        r = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        if r.status_code != 200:
+            raise RuntimeError(f"HTTP {r.status_code}: {r.text[:500]}")
+        return r.json()
+
+    async def count(query: str, variables: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+        await gql(query, variables, token)  # warm: the token's last-used write, parser caches
+        seen.clear()
+        body = await gql(query, variables, token)
+        return len(seen), body
+
+    statements: dict[str, int | str] = {}
+    try:
+        n, page = await count(queries.PAGE, {"code": codes[0]})
+        if page.get("errors"):
+            raise RuntimeError(f"the page query failed: {page['errors']}")
+        statements["page"] = n
+        conn = await asyncpg.connect(dsn)
+        try:
+            floor_doc = json.loads(await conn.fetchval(floor.PAGE_SQL, codes[0]))
+        finally:
+            await conn.close()
+        if floor_doc != page:
+            report.notes.append("WARNING: the floor's document differs from the API's page; ratios compare unlike work")
+            print("WARNING: floor document differs from the GraphQL page", file=sys.stderr)
+        else:
+            size = len(json.dumps(page, separators=(",", ":")))
+            report.notes.append(f"The floor's document equals the API's page for `{codes[0]}` ({size / 1024:.0f} KB "
+                                f"compact JSON, {_objects(page)} objects).")
+        statements["list"], _ = await count(queries.LIST)
+        w = writers[0]
+        seen.clear()
+        body = await gql(queries.ADD_SEAT, {"input": {"groupId": w["group_id"], "code": "bench-probe", "role": "MEMBER",
+                                                     "post": "Probe", "agencyId": w["agency_id"]}}, w["token"])
+        if body.get("errors") or body["data"]["addSeat"]["__typename"] != "SeatPayload":
+            raise RuntimeError(f"addSeat failed: {body}")
+        statements["addSeat"] = len(seen)
+
+        # compare / overdue: only where those root fields exist when the benchmark runs
+        root = (await gql(queries.INTROSPECT_ROOT))["data"]["__schema"]["queryType"]["fields"]
+        extra: dict[str, tuple[str, dict] | str] = {}
+        for name in ("compare", "overdue"):
+            f = next((x for x in root if x["name"] == name), None)
+            if f is None:
+                extra[name] = "n/a: no such root field"
+                continue
+            built = await queries.build_root_query(gql, f, codes)
+            if built is None:
+                extra[name] = "n/a: cannot build its arguments"
+                continue
+            n, body = await count(*built, token=admin)
+            if body.get("errors"):
+                extra[name] = f"n/a: {body['errors'][0].get('message', '')[:80]}"
+                continue
+            statements[name] = n
+            extra[name] = built
+    finally:
+        event.remove(state.engine.sync_engine, "before_cursor_execute", on_execute)
+        await client.aclose()
+        await state.engine.dispose()
+
+    if has_cache:  # a cache hit: the same page again with the cache on
+        app = create_app(Settings(database_url=url_asyncpg, response_cache=True), registry=registry)
+        state = app.state.partnerships
+        seen.clear()
+        event.listen(state.engine.sync_engine, "before_cursor_execute", on_execute)
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60)
+        try:
+            for q, key in ((queries.PAGE, "page (hit)"), (queries.LIST, "list (hit)")):
+                variables = {"code": codes[0]} if q is queries.PAGE else {}
+                await gql(q, variables)
+                seen.clear()
+                await gql(q, variables)
+                statements[key] = len(seen)
+        finally:
+            event.remove(state.engine.sync_engine, "before_cursor_execute", on_execute)
+            await client.aclose()
+            await state.engine.dispose()
+    return Fixture(codes=codes, writers=writers, admin_token=admin, statements=statements, extra_queries=extra,
+                   has_cache_setting=has_cache)
+
+
+def _objects(doc) -> int:
+    if isinstance(doc, dict):
+        return 1 + sum(_objects(v) for v in doc.values())
+    if isinstance(doc, list):
+        return sum(_objects(v) for v in doc)
+    return 0
+
+
+def _body(query: str, variables: dict) -> str:
+    return json.dumps({"query": query, "variables": variables})
+
+
+def scenarios(fx: Fixture, cache: bool | None) -> list[tuple[str, list[dict], int | str | None]]:
+    """(name, request kinds, statements) for one API server; cache None = no cache setting."""
+    from bench import queries
+
+    page = [{"body": _body(queries.PAGE, {"code": fx.codes[0]}), "expect": '"partnership"'}]
+    lst = [{"body": _body(queries.LIST, {}), "expect": '"partnerships"'}]
+    writes = [{"body": _body(queries.ADD_SEAT, {"input": {"groupId": w["group_id"], "code": "bench-__N__", "role": "MEMBER",
+                                                          "post": "Benchmark seat", "agencyId": w["agency_id"]}}),
+               "headers": {"Authorization": f"Bearer {w['token']}"}, "expect": "SeatPayload"} for w in fx.writers]
+    mixed_pages = [{"body": _body(queries.PAGE, {"code": c}), "expect": '"partnership"', "weight": 9}
+                   for c in fx.codes[:20]]
+    for w in writes:
+        w["weight"] = 1
+    mix_writes = [dict(w, weight=len(mixed_pages) / len(writes)) for w in writes]  # 90% reads, 10% writes
+    st = fx.statements
+    if cache is True:
+        return [("page (cache hit)", page, st.get("page (hit)")), ("list (cache hit)", lst, st.get("list (hit)")),
+                ("addSeat", writes, st.get("addSeat")), ("mix 90% page / 10% addSeat", mixed_pages + mix_writes, None)]
+    label = " (cache off)" if cache is False else ""
+    rows = [(f"page{label}", page, st.get("page")), (f"list{label}", lst, st.get("list"))]
+    for name in ("compare", "overdue"):
+        built = fx.extra_queries.get(name)
+        if isinstance(built, tuple):
+            rows.append((f"{name} over all {len(fx.codes)}{label}", [
+                {"body": _body(*built), "headers": {"Authorization": f"Bearer {fx.admin_token}"}}], st.get(name)))
+    if cache is None:
+        rows += [("addSeat", writes, st.get("addSeat")), ("mix 90% page / 10% addSeat", mixed_pages + mix_writes, None)]
+    return rows
+
+
+async def main_async(args: argparse.Namespace) -> Report:
+    import asyncpg
+
+    from bench.dataset import check_round_trip, load_dataset, write_dataset
+    from bench.synthetic import DATA_ENV, registry_for, write_distribution
+    from core.migrate import upgrade
+
+    report = Report(args)
+    tmp = Path(tempfile.mkdtemp(prefix="partnerships-bench-"))
+    db_name = None
+    try:
+        t0 = time.perf_counter()
+        paths = write_dataset(tmp / "data", args.partnerships, args.seed)
+        for i in (1, len(paths)):
+            check_round_trip(paths[i - 1], i, args.seed)
+        registry = registry_for(paths)
+        site = tmp / "site"
+        write_distribution(site, paths)
+        print(f"generated {len(paths)} partnerships in {time.perf_counter() - t0:.1f}s", flush=True)
+
+        db_name, dsn, version = await create_database(args.pg)
+        report.notes_pg = version  # type: ignore[attr-defined]
+        url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+        t0 = time.perf_counter()
+        await asyncio.to_thread(upgrade, url)
+        summary = await load_dataset(url, registry, args.seed)
+        load_s = time.perf_counter() - t0
+        report.dataset = (f"{summary.partnerships} partnerships, {summary.agencies} agencies, {summary.groups} groups, "
+                          f"{summary.seats} seats, {summary.people} people, {summary.contributions} contributions, "
+                          f"{summary.meetings} meetings, {summary.decisions} decisions, {summary.reviews} incidents under review (seed {args.seed}; migrated and "
+                          f"loaded through `load_partnership` and the domain services in {load_s:.0f} s)")
+        for todo in dict.fromkeys(summary.todo):
+            report.notes.append(f"TODO dataset: {todo}")
+        print(f"loaded: {report.dataset}", flush=True)
+
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute("ANALYZE")  # planner statistics for the freshly loaded tables
+        finally:
+            await conn.close()
+        fx = await prepare(url, dsn, registry, report)
+        print("statements per request: " + ", ".join(f"{k} {v}" for k, v in fx.statements.items()), flush=True)
+
+        port = args.port or 0
+        logs = tmp / "logs"
+        logs.mkdir()
+
+        def load(server: Server, name: str, kinds: list[dict], statements) -> None:
+            for kind in kinds:  # each read once before the clock starts (a cache hit is then a hit)
+                if "__N__" not in kind["body"]:
+                    prime(server.port, kind)
+            spec = dict(host="127.0.0.1", port=server.port, path="/graphql", duration=args.duration,
+                        warmup=args.warmup, concurrency=args.concurrency, requests=kinds)
+            result = run_client(spec)
+            row = Row(name, server.name, result, statements)
+            report.rows.append(row)
+            print(f"  {name:<36} {result['rps']:8.1f} req/s  p50 {_ms(result['p50_ms']):>6} ms  "
+                  f"p99 {_ms(result['p99_ms']):>6} ms  errors {result['errors']}", flush=True)
+            for e in result["first_errors"]:
+                print(f"    error: {e}", flush=True)
+
+        # the floor
+        fport = free_port(port)
+        floor_server = Server("floor", [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory",
+                                        "--host", "127.0.0.1", "--port", str(fport), "--no-access-log",
+                                        "--log-level", "warning"],
+                              {**os.environ, "BENCH_FLOOR_DSN": dsn, "PYTHONPATH": str(ROOT)}, fport, logs / "floor.log")
+        report.servers.append(floor_server)
+        floor_server.start()
+        print(f"floor (starlette + asyncpg, one statement) on :{fport}", flush=True)
+        try:
+            from bench import queries
+
+            load(floor_server, "page (raw-SQL floor)",
+                 [{"body": _body(queries.PAGE, {"code": fx.codes[0]}), "expect": '"partnership"'}], 1)
+        finally:
+            floor_server.stop()
+
+        modes: list[bool | None] = [True, False] if fx.has_cache_setting else [None]
+        for cache in modes:
+            aport = free_port(port + 1 if port else 0)
+            env = {**os.environ, "PARTNERSHIPS_DATABASE_URL": url, DATA_ENV: str(tmp / "data"),
+                   "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+            env.pop("PARTNERSHIPS_PRODUCTION", None)
+            name = "api"
+            if cache is not None:
+                env["PARTNERSHIPS_RESPONSE_CACHE"] = "true" if cache else "false"
+                name = "api, cache on" if cache else "api, cache off"
+            server = Server(name, [str(BIN / "partnerships"), "serve", "--host", "127.0.0.1", "--port", str(aport)],
+                            env, aport, logs / f"api-{cache}.log")
+            report.servers.append(server)
+            t0 = time.perf_counter()
+            server.start()
+            print(f"{name}: `partnerships serve` on :{aport} (ready in {time.perf_counter() - t0:.1f}s)", flush=True)
+            try:
+                for sname, kinds, statements in scenarios(fx, cache):
+                    load(server, sname, kinds, statements)
+            finally:
+                server.stop()
+        for name, what in fx.extra_queries.items():
+            if isinstance(what, str):
+                report.rows.append(Row(f"{name} over all {len(fx.codes)}", "api", note=what))
+        report.notes.append("`partnerships serve` runs uvicorn at log level info, so it writes an access-log line per "
+                            "request; the floor runs with `--no-access-log`.")
+        return report
+    finally:
+        if db_name:
+            await drop_database(args.pg, db_name)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    t0 = time.perf_counter()
+    command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    print(f"{command.strip()}: {args.partnerships} partnerships, {args.duration:g}s per scenario, "
+          f"concurrency {args.concurrency}", flush=True)
+    report = asyncio.run(main_async(args))
+    print()
+    print(report.table())
+    for note in report.notes:
+        print(f"note: {note}")
+    if args.out:
+        args.out.write_text(report.markdown(command.strip(), started, time.perf_counter() - t0))
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
