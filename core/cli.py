@@ -81,13 +81,26 @@ def load(codes: tuple[str, ...]) -> None:
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
 @click.option("--reload", is_flag=True, help="Reload on code change (development).")
 def serve(host: str | None, port: int | None, workers: int, reload: bool) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql outside production)."""
+    """Serve the GraphQL API (GraphiQL at /graphql outside production).
+
+    Logs go to stderr in the configured format (uvicorn's access log is off: the app logs
+    one line per request without query strings). With several workers, /metrics adds up
+    every worker through PROMETHEUS_MULTIPROC_DIR (a fresh temporary directory if unset).
+    """
+    import os
+    import tempfile
+
     import uvicorn
 
     settings = get_settings()
+    if workers > 1 and settings.metrics_enabled and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="partnerships-metrics-")
+    from core.logging import configure_logging
+
+    configure_logging(settings)
     uvicorn.run(
         "schema.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-        workers=workers, reload=reload, log_level="info",
+        workers=workers, reload=reload, log_level=settings.log_level.lower(), log_config=None, access_log=False,
     )
 
 
@@ -223,7 +236,10 @@ def webhooks_worker(once: bool, interval: float | None) -> None:
     Run one or more beside `partnerships serve`, with the same PARTNERSHIPS_DATABASE_URL.
     """
     from core.db import create_engine, session_factory
+    from core.logging import configure_logging
     from core.services.webhooks import Worker
+
+    configure_logging(get_settings())  # the same log format as the API
 
     async def run() -> None:
         engine = create_engine(get_settings())
@@ -308,5 +324,56 @@ def hooks_doc(check: bool) -> None:
             click.echo(f"docs/hooks.md is out of date: run `{doc.REGENERATE}`", err=True)
             sys.exit(1)
         click.echo("docs/hooks.md is current")
+        return
+    click.echo(f"wrote {doc.write()}")
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def backup_cmd(file: Path, force: bool) -> None:
+    """Back up the database to FILE (PostgreSQL: pg_dump custom format; SQLite: online backup)."""
+    from core.backup import BackupError, backup
+
+    settings = get_settings()
+    try:
+        report = asyncio.run(backup(settings.database_url, file, pg_bin_dir=settings.pg_bin_dir, overwrite=force))
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {report.file} ({report.backend}, {report.size} bytes, "
+               f"migrations {', '.join(report.revisions) or 'none'})")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--clean", is_flag=True, help="Replace the contents of a database that already holds tables.")
+def restore_cmd(file: Path, clean: bool) -> None:
+    """Restore a backup made by `partnerships backup` into the configured database."""
+    from core.backup import BackupError, restore
+    from core.migrate import head_revisions
+
+    settings = get_settings()
+    try:
+        report = asyncio.run(restore(settings.database_url, file, clean=clean, pg_bin_dir=settings.pg_bin_dir))
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"restored {report.file} ({report.backend}, migrations {', '.join(report.revisions) or 'none'})")
+    if set(report.revisions) != head_revisions():
+        click.echo("the restored data is behind this release's migrations: run `partnerships db upgrade`", err=True)
+
+
+@main.command("config-docs")
+@click.option("--check", is_flag=True, help="Fail if docs/configuration.md differs from core/config.py.")
+def config_docs(check: bool) -> None:
+    """Write docs/configuration.md, the settings reference, from core/config.py."""
+    from core import config_docs as doc
+
+    if check:
+        if not doc.is_current():
+            click.echo(f"docs/configuration.md is out of date: run `{doc.REGENERATE}`", err=True)
+            sys.exit(1)
+        click.echo("docs/configuration.md is current")
         return
     click.echo(f"wrote {doc.write()}")

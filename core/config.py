@@ -6,8 +6,9 @@ One class so the configuration reference in ``docs/`` can be generated from it.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,6 +41,29 @@ class Settings(BaseSettings):
     response_cache_entries: int = Field(default=2048, description="Most cached answers kept per worker.")
     host: str = Field(default="127.0.0.1", description="Address `partnerships serve` listens on.")
     port: int = Field(default=8000, description="Port `partnerships serve` listens on.")
+    # Operability (logs, metrics, backups): see docs/deployment.md.
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto",
+        description="Log line format: `json` (one JSON object per line), `console` (readable), or "
+        "`auto` = json when `production` is true, console otherwise.",
+    )
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())] = Field(
+        default="INFO", description="Lowest level logged. Health checks and scrapes log at DEBUG."
+    )
+    metrics_enabled: bool = Field(default=True, description="Expose Prometheus metrics at `/metrics`.")
+    metrics_port: int | None = Field(
+        default=None,
+        description="Serve the metrics on this port (on `metrics_host`) instead of the public "
+        "listener; `/metrics` then answers 404 there.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address of the separate metrics listener (with `metrics_port`)."
+    )
+    pg_bin_dir: str | None = Field(
+        default=None,
+        description="Directory holding `pg_dump`/`pg_restore` for `partnerships backup`/`restore` "
+        "(their major version must be at least the server's); default: found on PATH.",
+    )
 
 
 @lru_cache

@@ -1,10 +1,11 @@
-"""The ASGI application: `/graphql` (GraphiQL in development), `/healthz`, `/readyz`."""
+"""The ASGI application: `/graphql` (GraphiQL in development), `/healthz`, `/readyz`, `/metrics`."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 
+import structlog
 from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -15,9 +16,11 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from core import metrics
 from core.auth import ANONYMOUS
 from core.config import Settings, get_settings
 from core.db import create_engine, session_factory
+from core.logging import RequestContext, configure_logging, current_request
 from core.migrate import current_revisions, head_revisions
 from core.plugins import Registry, discover
 from core.services.identity import AuthenticationError, authenticate
@@ -86,6 +89,30 @@ class GraphQLApp(GraphQL):
 
         await authenticate_connection(context)
 
+    async def process_result(self, request, result):
+        """Count the answer's GraphQL errors by code (metrics, and the request's log line)."""
+        for error in result.errors or ():
+            count_error(graphql_error_code(error))
+        return await super().process_result(request, result)
+
+
+def count_error(code: str) -> None:
+    """One GraphQL error answered: in the metrics, and in the request's log line."""
+    metrics.record_graphql_error(code)
+    info = current_request()
+    if info is not None:
+        info.error_codes.append(code)
+
+
+def graphql_error_code(error) -> str:
+    """``extensions.code``; masked internal errors and uncoded validation errors get one here."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str) and code:
+        return code
+    if error.message.startswith("Internal error"):
+        return "INTERNAL_SERVER_ERROR"
+    return "GRAPHQL_VALIDATION_FAILED"
+
 
 async def principal_for(state: AppState, header: str):
     """The caller behind an Authorization header; AuthenticationError for a bad token."""
@@ -128,7 +155,9 @@ async def _graphql_params(request: Request) -> tuple[str | None, dict | None, st
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Starlette:
     settings = settings or get_settings()
+    configure_logging(settings)
     engine = create_engine(settings)
+    metrics.watch_pool(engine)
     state = AppState(settings=settings, sessions=session_factory(engine),
                      registry=registry if registry is not None else discover(), engine=engine)
     graphql = GraphQLApp(state)
@@ -148,6 +177,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             outcome = "miss"
         else:
             outcome = "hit"
+        metrics.record_cache(outcome == "hit")
         headers = {"ETag": entry.etag, "X-Cache": outcome}
         if request.method == "GET" and request.headers.get("if-none-match") == entry.etag:
             return Response(status_code=304, headers=headers)
@@ -156,6 +186,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     async def graphql_endpoint(request: Request):
         try:
             if await _contains_nul(request):
+                count_error("BAD_USER_INPUT")
                 return JSONResponse({"errors": [{"message": "text may not contain the NUL character (U+0000)",
                                                  "extensions": {"code": "BAD_USER_INPUT"}}]}, status_code=400)
             request.state.principal = await principal_for(state, request.headers.get("authorization", ""))
@@ -168,6 +199,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         except HTTPException as exc:
             return PlainTextResponse(exc.reason, status_code=exc.status_code)
         except AuthenticationError as exc:
+            count_error("UNAUTHENTICATED")
             return JSONResponse(
                 {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
                 status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
@@ -175,6 +207,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         except Exception as exc:
             if not is_outage(exc):
                 raise
+            count_error("SERVICE_UNAVAILABLE")
             return JSONResponse(
                 {"errors": [{"message": outage_error(exc).message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
                 status_code=503, headers={"Retry-After": "2"},
@@ -197,10 +230,26 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                  "run `partnerships db upgrade`"}, status_code=503)
         return JSONResponse({"ready": True})
 
+    async def metrics_endpoint(_: Request):
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app):
-        yield
-        await engine.dispose()
+        metrics_server = None
+        if settings.metrics_enabled and settings.metrics_port:
+            try:
+                metrics_server, _thread = metrics.serve_separately(settings.metrics_host, settings.metrics_port)
+            except OSError:  # another worker of this server holds the port
+                structlog.get_logger("partnerships").info(
+                    "metrics port in use; another worker serves it", port=settings.metrics_port)
+        try:
+            yield
+        finally:
+            if metrics_server is not None:
+                metrics_server.shutdown()
+                metrics_server.server_close()
+            await engine.dispose()
 
     app = Starlette(
         routes=[
@@ -208,9 +257,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *([Route("/metrics", metrics_endpoint)] if settings.metrics_enabled and not settings.metrics_port else []),
             *web.routes(state),
         ],
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[Middleware(RequestContext, settings=settings),  # outermost: request id, log line, metrics
+                    Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
         lifespan=lifespan,
     )
     app.state.partnerships = state

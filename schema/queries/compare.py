@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
@@ -42,5 +43,5 @@ class Query:
         else:
             if len(set(codes)) != len(codes):
                 raise BadArgument("`codes` lists a partnership twice")
-            partnerships = [await partnership_by_code(info, code) for code in codes]
+            partnerships = list(await asyncio.gather(*(partnership_by_code(info, code) for code in codes)))
         return await build_matrix(info, partnerships, list(aspects or ASPECTS), fy)
