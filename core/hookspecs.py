@@ -436,3 +436,33 @@ def business_plan_files():
         def business_plan_files():
             return [Path(__file__).with_name("business_plan_2014_16.toml")]
     """
+
+
+# ---------------------------------------------------------------- compliance hooks
+
+
+@hookspec
+def compliance_evidence(document: str) -> list:
+    """Return evidence that the published arrangements cover items of the Working Together
+    2018 checklist (ch.3, pp. 79–80, reproduced in Sefton's Introduction).
+
+    Collecting: every plugin's lists are joined. Return a list of
+    :class:`core.rules.compliance.Evidence` — the checklist item, what the document says in a
+    sentence, and a :class:`~core.rules.common.Citation` of where — or an empty list. Core
+    adds evidence it can read off the data and rules itself (statutory partners, relevant
+    agencies, schools, a scrutineer's seat, the borough's own dispute ladder, host
+    arrangement, review timescales and annual-report recipients), so a plugin only adds what
+    only its document says (youth custody, data and intelligence, training and audits, the
+    voice of children, the threshold document …). An item with no evidence is reported
+    missing.
+
+    Arguments: ``document`` — the title of the partnership's arrangements document.
+
+    Example::
+
+        @hookimpl
+        def compliance_evidence(document):
+            return [Evidence(ComplianceItem.THRESHOLD_DOCUMENT,
+                             "Four levels of need, from universal to complex and significant",
+                             Citation(document, "§6"))]
+    """

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from core.hookspecs import hookimpl
+from plugins.lewisham.compliance import *  # noqa: F403
 from plugins.lewisham.disputes import *  # noqa: F403
 from plugins.lewisham.funding import *  # noqa: F403
 from plugins.lewisham.governance import *  # noqa: F403

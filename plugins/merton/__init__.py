@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from core.hookspecs import hookimpl
+from plugins.merton.compliance import *  # noqa: F403
 from plugins.merton.disputes import *  # noqa: F403
 from plugins.merton.funding import *  # noqa: F403
 from plugins.merton.governance import *  # noqa: F403

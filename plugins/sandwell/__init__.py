@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from core.hookspecs import hookimpl
+from plugins.sandwell.compliance import *  # noqa: F403
 from plugins.sandwell.disputes import *  # noqa: F403
 from plugins.sandwell.funding import *  # noqa: F403
 from plugins.sandwell.governance import *  # noqa: F403

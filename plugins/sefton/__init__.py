@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from core.hookspecs import hookimpl
+from plugins.sefton.compliance import *  # noqa: F403
 from plugins.sefton.disputes import *  # noqa: F403
 from plugins.sefton.funding import *  # noqa: F403
 from plugins.sefton.governance import *  # noqa: F403

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from core import models
-from schema.fields import disputes, funding, governance, reviews
+from schema.fields import compliance, disputes, funding, governance, reviews
 from schema.types.common import (
     After,
     AgencyKind,
@@ -49,7 +49,8 @@ class Document:
 
 @strawberry.type(description="A multi-agency safeguarding children partnership (CSWA 2017 s.16E).")
 class Partnership(
-    Node, governance.PartnershipFields, disputes.PartnershipFields, funding.PartnershipFields, reviews.PartnershipFields
+    Node, governance.PartnershipFields, disputes.PartnershipFields, funding.PartnershipFields, reviews.PartnershipFields,
+    compliance.PartnershipFields,
 ):
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="Stable short code, e.g. `merton`.")

@@ -1,0 +1,1 @@
+"""Sefton: evidence for the WT2018 compliance checklist (hook ``compliance_evidence``)."""
