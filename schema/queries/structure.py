@@ -12,6 +12,7 @@ from core.models import Agency as AgencyModel
 from core.models import AuditEvent as AuditModel
 from core.models import Partnership as PartnershipModel
 from schema.errors import NotFound
+from schema.nodes import DOMAIN_NODES, batch_for
 from schema.types.audit import AuditEvent
 from schema.types.common import After, AgencyKind, Connection, First, Node, from_global_id, paginate
 from schema.types.structure import Agency, Partnership
@@ -64,9 +65,11 @@ class StructureQuery:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)
         loader = NODE_LOADERS.get(type_name)
-        if loader is None:
-            return None
-        return await getattr(info.context.loaders, loader).load(pk)
+        if loader is not None:
+            return await getattr(info.context.loaders, loader).load(pk)
+        if type_name in DOMAIN_NODES:
+            return await info.context.loaders.of(batch_for(type_name)).load(pk)
+        return None
 
     @strawberry.field(description="Agencies across every partnership, optionally of one kind.")
     async def agencies(

@@ -321,6 +321,10 @@ class ExpenditureLine(Node):
     description: str = strawberry.field(description="What the money is spent on.")
     amount: Money = strawberry.field(description="How much.")
 
+    @classmethod
+    def from_row(cls, r) -> ExpenditureLine:
+        return cls(pk=r.id, description=r.description, amount=Money.of(r.amount_pence))
+
 
 @strawberry.type(description="A contribution the published document names; its amount is null unless printed.")
 class PublishedContribution:
@@ -506,7 +510,7 @@ class FundingYear:
     @strawberry.field(description="Expenditure lines recorded for the year.")
     async def expenditure(self, info: Info) -> list[ExpenditureLine]:
         rows = await info.context.loaders.of(expenditure_by_year).load(self.key)
-        return [ExpenditureLine(pk=r.id, description=r.description, amount=Money.of(r.amount_pence)) for r in rows]
+        return [ExpenditureLine.from_row(r) for r in rows]
 
     @strawberry.field(description="The figures the published document gives for the year (served as published).")
     async def published(self, info: Info) -> list[PublishedFunding]:
