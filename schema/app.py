@@ -258,7 +258,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *([Route("/metrics", metrics_endpoint)] if settings.metrics_enabled and not settings.metrics_port else []),
-            *web.routes(state),
+            *web.routes(state, graphql.schema),
         ],
         middleware=[Middleware(RequestContext, settings=settings),  # outermost: request id, log line, metrics
                     Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],

@@ -24,7 +24,11 @@ from core.services.identity import AuthenticationError, authenticate
 from schema.context import AppState
 
 
-def routes(state: AppState) -> list[Route]:
+OVERVIEW = """{ compare { financialYear rows { title cells { partnership { code name } summary
+  sources { document section } } } } }"""
+
+
+def routes(state: AppState, schema=None) -> list[Route]:
     async def arrangements_for(request: Request):
         code = request.path_params["code"]
         header = request.headers.get("authorization", "")
@@ -71,7 +75,14 @@ def routes(state: AppState) -> list[Route]:
     async def index(request: Request) -> Response:
         async with state.sessions() as session:
             partnerships = (await session.scalars(select(Partnership).order_by(Partnership.code))).all()
-        return HTMLResponse(render_index(state, partnerships))
+        matrix = None
+        if schema is not None:  # the same `compare` the API answers, as the public sees it
+            from core.auth import ANONYMOUS
+            from schema.context import Context
+
+            result = await schema.execute(OVERVIEW, context_value=Context(state=state, principal=ANONYMOUS))
+            matrix = None if result.errors else result.data["compare"]
+        return HTMLResponse(render_index(state, partnerships, matrix))
 
     return [
         Route("/", index),
@@ -98,7 +109,7 @@ Query everything at <a href="/graphql">/graphql</a>.</p>
 </body></html>"""
 
 
-def render_index(state: AppState, partnerships) -> str:
+def render_index(state: AppState, partnerships, matrix: dict | None = None) -> str:
     head = "".join(f"<th id=\"p-{html.escape(p.code)}\">{html.escape(p.name)}</th>" for p in partnerships)
     rows = [
         "<tr><th>Structure chart</th>" + "".join(
@@ -110,5 +121,17 @@ def render_index(state: AppState, partnerships) -> str:
             f"<td>{html.escape(p.document_title)}<br><small>{html.escape(p.document_published or '')}</small></td>"
             for p in partnerships) + "</tr>",
     ]
-    body = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    for row in (matrix or {}).get("rows", []):
+        cells = {c["partnership"]["code"]: c for c in row["cells"]}
+        tds = []
+        for p in partnerships:
+            cell = cells.get(p.code)
+            if cell is None:
+                tds.append("<td></td>")
+                continue
+            cites = "; ".join(dict.fromkeys(html.escape(s["section"] or s["document"]) for s in cell["sources"]))
+            tds.append(f"<td>{html.escape(cell['summary'])}" + (f"<br><small>{cites}</small>" if cites else "") + "</td>")
+        rows.append(f"<tr><th>{html.escape(row['title'])}</th>{''.join(tds)}</tr>")
+    year = f"<p>Chairs and funding for {html.escape(matrix['financialYear'])}.</p>" if matrix else ""
+    body = f"{year}<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     return PAGE.format(body=body)

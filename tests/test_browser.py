@@ -70,6 +70,8 @@ async def test_overview_page_and_structure_chart_render_in_chromium(server, tmp_
     for name in ["Merton", "Lewisham", "Sefton", "Sandwell"]:
         assert name in dom
     assert dom.count('structure.svg"') == 4  # one chart link per partnership
+    assert "Who chairs the main board and the executive" in dom  # the comparison matrix
+    assert "Independent Person" in dom and "Children's Trust" in dom
 
     chart = chromium("--dump-dom", f"{server}/partnerships/sefton/structure.svg", profile=tmp_path / "p2")
     for group in ["Strategic Leadership Team", "Sefton Safeguarding Forum", "Practice Review Group"]:
