@@ -23,7 +23,6 @@ from core.models import Partnership
 from core.services.identity import AuthenticationError, authenticate
 from schema.context import AppState
 
-
 OVERVIEW = """{ compare { financialYear rows { title cells { partnership { code name } summary
   sources { document section } } } } }"""
 
