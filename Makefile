@@ -38,10 +38,14 @@ test: install system-deps
 check: install
 	$(BIN)/ruff check core schema plugins tests bench
 	$(BIN)/partnerships export-schema --check
+	$(BIN)/partnerships hooks-doc --check
+	$(BIN)/partnerships config-docs --check
 
-## make schema: rewrite schema/schema.graphql from the code
+## make schema: rewrite the generated files (SDL, hook reference, configuration reference)
 schema: install
 	$(BIN)/partnerships export-schema
+	$(BIN)/partnerships hooks-doc
+	$(BIN)/partnerships config-docs
 
 ## make bench: benchmarks that print figures
 bench: install

@@ -28,8 +28,8 @@ from schema.mutations import governance as governance_m
 from schema.mutations import integrations as integrations_m
 from schema.mutations import reviews as reviews_m
 from schema.mutations.structure import StructureMutation
-from schema.queries import disputes, funding, governance, reviews
 from schema.queries import compare as compare_q
+from schema.queries import disputes, funding, governance, reviews
 from schema.queries import integrations as integrations_q
 from schema.queries.structure import StructureQuery
 from schema.subscriptions import Subscription

@@ -11,7 +11,13 @@ from strawberry.types import Info
 from core.financial_year import FinancialYear, FinancialYearError
 from schema.errors import BadArgument
 from schema.queries.structure import partnership_by_code
-from schema.types.compare import ASPECTS, ComparisonAspect, ComparisonMatrix, build_matrix, current_financial_year
+from schema.types.compare import (
+    ASPECTS,
+    ComparisonAspect,
+    ComparisonMatrix,
+    build_matrix,
+    current_financial_year,
+)
 
 
 @strawberry.type

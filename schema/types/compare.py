@@ -22,7 +22,7 @@ from core.enums import GroupKind, SeatRole
 from core.financial_year import FinancialYear
 from schema.types.common import Source
 
-PartnershipT = Annotated["Partnership", strawberry.lazy("schema.types.structure")]
+PartnershipT = Annotated["Partnership", strawberry.lazy("schema.types.structure")]  # noqa: F821
 
 
 @strawberry.enum(description="What to compare across partnerships.")
