@@ -87,6 +87,13 @@ async def _main_groups(info: Info, p) -> tuple[Any, Any]:
     return board, executive
 
 
+def _board_and_executive(c) -> list[tuple[str, Any]]:
+    """Where the executive is itself the top of the structure (Sefton's Leadership Team),
+    it is shown once, as the main board."""
+    same = c.executive is not None and c.main_board is not None and c.executive.group.pk == c.main_board.group.pk
+    return [("mainBoard", c.main_board), ("executive", None if same else c.executive)]
+
+
 async def statutory_partners(info: Info, p, fy: FinancialYear) -> Answer:
     partners = await info.context.loaders.statutory_partners_by_partnership.load(p.pk)
     kinds = [sp.kind.value for sp in partners]
@@ -102,7 +109,7 @@ async def chairs(info: Info, p, fy: FinancialYear) -> Answer:
 
     c = await comparison_for(info, p, fy)
     value, words, sources = {}, [], []
-    for label, g in (("mainBoard", c.main_board), ("executive", c.executive)):
+    for label, g in _board_and_executive(c):
         if g is None:
             value[label] = None
             continue
@@ -133,7 +140,7 @@ async def quorum(info: Info, p, fy: FinancialYear) -> Answer:
 
     c = await comparison_for(info, p, fy)
     value, words, sources = {}, [], []
-    for label, g in (("mainBoard", c.main_board), ("executive", c.executive)):
+    for label, g in _board_and_executive(c):
         value[label] = None if g is None else {"group": g.group.name, "requirement": g.quorum_requirement}
         if g is not None:
             words.append(f"{g.group.name}: {g.quorum_requirement}")

@@ -569,9 +569,7 @@ async def comparison_for(info: Info, partnership, fy: FinancialYear) -> Governan
     groups = await info.context.loaders.groups_by_partnership.load(partnership.pk)
     board = next((g for g in groups if g.kind == GroupKind.PARTNERSHIP_BOARD), None) or next(
         (g for g in groups if g.parent_id is None), None)
-    # Where the executive is itself the top of the structure (Sefton's Leadership Team), it
-    # is the main board, not a second row.
-    executive = next((g for g in groups if g.kind == GroupKind.EXECUTIVE and g is not board), None)
+    executive = next((g for g in groups if g.kind == GroupKind.EXECUTIVE), None)
 
     async def none():
         return None
