@@ -7,6 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from schema.types.common import parse_year_arg
+
 # schema.types.funding imports no structure type at module level, so it can be imported here.
 from schema.types.funding import (
     Contribution,
@@ -16,7 +18,6 @@ from schema.types.funding import (
     ReviewCostInput,
     apportion,
     contributions_by_agency,
-    parse_year_arg,
 )
 
 

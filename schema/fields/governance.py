@@ -8,6 +8,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from schema.types.common import parse_year_arg
+
 # schema.types.governance imports no structure type at module level, so it can be imported here.
 from schema.types.governance import (
     Appointment,
@@ -27,7 +29,6 @@ from schema.types.governance import (
     decisions_by_group,
     decode_seat_ids,
     meetings_by_group,
-    parse_year_arg,
     rule_context,
     what_if_quorum,
 )

@@ -27,9 +27,15 @@ from schema.types.disputes import (
     ScrutinyRecommendation,
     ScrutinyReport,
 )
-from schema.types.errors import ConflictError, NotAuthorizedError, NotFoundError, ValidationError
+from schema.types.errors import (
+    ConflictError,
+    NotAuthorizedError,
+    NotFoundError,
+    UserErrors,
+    ValidationError,
+)
 
-Errors = ValidationError | NotFoundError | NotAuthorizedError | ConflictError
+Errors = UserErrors
 
 
 @strawberry.input(description="A dispute to raise: by a seat or an agency, about another agency and/or a decision.")

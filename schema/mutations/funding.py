@@ -16,7 +16,9 @@ from core.models.funding import BudgetRevision as BudgetRow
 from core.rules import funding as rules
 from core.services import funding as svc
 from schema.mutations.base import decode_id, run_write
-from schema.types.errors import ConflictError, NotAuthorizedError, NotFoundError, ValidationError
+from schema.types.errors import (
+    UserErrors,
+)
 from schema.types.funding import (
     Budget,
     BudgetRevision,
@@ -31,7 +33,7 @@ from schema.types.funding import (
     budget_from_rows,
 )
 
-Errors = ValidationError | NotFoundError | NotAuthorizedError | ConflictError
+Errors = UserErrors
 
 
 @strawberry.input(description="Set a year's budget, or revise it (the earlier revisions are kept).")

@@ -16,7 +16,9 @@ from strawberry.types import Info
 from core.models import Partnership as PartnershipModel
 from core.services import reviews as svc
 from schema.mutations.base import decode_id, run_write
-from schema.types.errors import ConflictError, NotAuthorizedError, NotFoundError, ValidationError
+from schema.types.errors import (
+    UserErrors,
+)
 from schema.types.reviews import (
     ActionStatus,
     AnnualReport,
@@ -33,7 +35,7 @@ from schema.types.reviews import (
     RiskRaiser,
 )
 
-Errors = ValidationError | NotFoundError | NotAuthorizedError | ConflictError
+Errors = UserErrors
 
 
 def _union(name: str, payload: type):

@@ -8,9 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from core.financial_year import FinancialYear, FinancialYearError
 from schema.errors import BadArgument
 from schema.queries.structure import partnership_by_code
+from schema.types.common import parse_year_arg
 from schema.types.compare import (
     ASPECTS,
     ComparisonAspect,
@@ -32,10 +32,7 @@ class Query:
         financial_year: Annotated[str | None, strawberry.argument(
             description="Financial year for chairs and funding, like `2020/21`; the current one when omitted.")] = None,
     ) -> ComparisonMatrix:
-        try:
-            fy = FinancialYear.parse(financial_year) if financial_year else current_financial_year()
-        except FinancialYearError as exc:
-            raise BadArgument(str(exc)) from None
+        fy = parse_year_arg(financial_year) if financial_year else current_financial_year()
         if codes is None:
             from sqlalchemy import select
 

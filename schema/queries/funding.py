@@ -9,7 +9,8 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
-from schema.types.funding import FundingYear, parse_year_arg
+from schema.types.common import parse_year_arg
+from schema.types.funding import FundingYear
 
 
 @strawberry.type

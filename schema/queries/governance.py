@@ -10,7 +10,8 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
-from schema.types.governance import GovernanceComparison, comparison_for, parse_year_arg
+from schema.types.common import parse_year_arg
+from schema.types.governance import GovernanceComparison, comparison_for
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from core import enums
+from core.financial_year import FinancialYear, FinancialYearError
 from schema.errors import BadArgument, NotFound
 
 AgencyKind = strawberry.enum(enums.AgencyKind, description="What sort of body an agency is.")
@@ -109,3 +110,11 @@ def paginate(items: Sequence[T], first: int | None, after: str | None, max_page:
         ),
         total_count=len(items),
     )
+
+
+def parse_year_arg(text: str) -> FinancialYear:
+    """A `financialYear:` argument, or a BAD_USER_INPUT error showing the expected form."""
+    try:
+        return FinancialYear.parse(text)
+    except FinancialYearError as exc:
+        raise BadArgument(f"financialYear: {exc}") from None

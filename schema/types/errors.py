@@ -45,3 +45,5 @@ def to_user_error(exc: errors.DomainError) -> UserError:
 
 
 ALL_ERRORS = (ValidationError, NotFoundError, NotAuthorizedError, ConflictError)
+#: Every typed error a mutation may return, for `Payload | UserErrors` unions.
+UserErrors = ValidationError | NotFoundError | NotAuthorizedError | ConflictError

@@ -18,7 +18,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
-from core.financial_year import FinancialYear, FinancialYearError
+from core.financial_year import FinancialYear
 from core.models.funding import BudgetRevision as BudgetRow
 from core.models.funding import Contribution as ContributionRow
 from core.models.funding import Expenditure as ExpenditureRow
@@ -83,13 +83,6 @@ class Money:
     @classmethod
     def of(cls, pence: int | None) -> Money | None:
         return None if pence is None else cls(pence=pence, display=rules.format_pence(pence))
-
-
-def parse_year_arg(text: str) -> FinancialYear:
-    try:
-        return FinancialYear.parse(text)
-    except FinancialYearError as exc:
-        raise BadArgument(f"financialYear: {exc}") from None
 
 
 # ----------------------------------------------------------------------------- loaders

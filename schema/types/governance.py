@@ -18,7 +18,7 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from core.enums import GroupKind
-from core.financial_year import FinancialYear, FinancialYearError
+from core.financial_year import FinancialYear
 from core.models import governance as m
 from core.rules import governance as rules
 from core.rules.governance import (
@@ -187,13 +187,6 @@ async def rule_context(info: Info, group) -> RuleContext:
     else:
         pm = rules_.pm
     return RuleContext(group, partnership, seats, partners, agencies, pm)
-
-
-def parse_year_arg(text: str) -> FinancialYear:
-    try:
-        return FinancialYear.parse(text)
-    except FinancialYearError as exc:
-        raise BadArgument(f"financialYear: {exc}") from None
 
 
 def selection_of(row, fy: FinancialYear, ctx: RuleContext) -> ChairSelection | None:
