@@ -418,6 +418,7 @@ class Worker:
         return Outcome(code, error, int((time.perf_counter() - started) * 1000))
 
     async def _record(self, delivery_id: int, outcome: Outcome) -> None:
+        from core import metrics
         from core.services import audit
 
         now = utcnow()
@@ -434,9 +435,12 @@ class Worker:
                 delivery.status = DeliveryStatus.DELIVERED
                 delivery.delivered_at = now
                 delivery.last_error = None
+                metrics.record_webhook_delivery("delivered")
             else:
                 delivery.last_error = outcome.error
-                if delivery.attempts >= self.max_attempts:
+                failed = delivery.attempts >= self.max_attempts
+                metrics.record_webhook_delivery("failed" if failed else "retry")
+                if failed:
                     delivery.status = DeliveryStatus.FAILED
                     log.warning("webhook delivery %s failed after %s attempts: %s",
                                 delivery.id, delivery.attempts, outcome.error)
