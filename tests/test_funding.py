@@ -492,8 +492,11 @@ async def test_lewisham_overdue_partner_contribution_opens_a_funding_default_dis
     again = await api.gql(ESCALATE, {"input": {"partnershipCode": "lewisham", "asOf": "2034-06-01"}}, as_role=("lewisham", BU))
     assert again["data"]["escalateOverdueContributions"]["__typename"] == "EscalationPayload"
     assert len(opened) == count  # not reopened
-    body = await api.gql(OVERDUE, {"code": "lewisham", "fy": fy, "asOf": "2034-06-01"})
+    body = await api.gql(OVERDUE, {"code": "lewisham", "fy": fy, "asOf": "2034-06-01"}, as_role=("lewisham", BU))
     assert body["data"]["partnership"]["funding"]["overdueContributions"][0]["disputeOpened"] is True
+    # Disputes are confidential: the public gets the answer of a partnership with none (issue 8).
+    body = await api.gql(OVERDUE, {"code": "lewisham", "fy": fy, "asOf": "2034-06-01"})
+    assert body["data"]["partnership"]["funding"]["overdueContributions"][0]["disputeOpened"] is False
 
 
 async def test_merton_overdue_contribution_is_reported_without_a_dispute_and_received_clears_it(api, monkeypatch):

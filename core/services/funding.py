@@ -124,7 +124,9 @@ def contribution_values(c: Contribution) -> dict:
     return {
         "agency_id": c.agency_id, "financial_year": c.financial_year, "kind": c.kind, "amount_pence": c.amount_pence,
         "provides": c.provides, "status": c.status, "due_date": c.due_date, "priority": c.priority,
-        "note": c.note, "default_dispute_id": c.default_dispute_id,
+        "note": c.note,
+        # Not the default_dispute_id: contribution events are public and disputes confidential; the
+        # link is recorded by the (confidential) contribution.escalate_overdue event.
     }
 
 
@@ -353,6 +355,7 @@ async def escalate_overdue_contributions(
             session, actor=principal.actor, action="contribution.escalate_overdue", entity_type="Contribution",
             entity_id=",".join(str(o["contribution_id"]) for o in opened)[:60], partnership_id=p.id,
             after={"as_of": as_of, "opened": opened},
+            confidential=True,  # it opens disputes, which only the partnership's members may see
         )
     return result
 

@@ -303,9 +303,14 @@ class Contribution(Node):
     async def agency(self, info: Info) -> AgencyRef:
         return await info.context.loaders.agency_by_id.load(self.agency_id)
 
-    @strawberry.field(description="Whether a funding-default dispute has been opened for it.")
-    def dispute_opened(self) -> bool:
-        return self.default_dispute_id is not None
+    @strawberry.field(description="Whether a funding-default dispute has been opened for it (disputes are "
+                                  "confidential: false for anyone outside the partnership, as if none were).")
+    async def dispute_opened(self, info: Info) -> bool:
+        if self.default_dispute_id is None:
+            return False
+        from schema.types.disputes import dispute_by_id  # visible to the partnership's members only
+
+        return await info.context.loaders.of(dispute_by_id).load(self.default_dispute_id) is not None
 
 
 @strawberry.type(description="A line of spending in a year.")
@@ -413,7 +418,8 @@ class OverdueContribution:
     contribution: Contribution = strawberry.field(description="The contribution.")
     days_overdue: int = strawberry.field(description="Days since it was due.")
     opens_dispute: bool = strawberry.field(description="The arrangements open a funding-default dispute for it.")
-    dispute_opened: bool = strawberry.field(description="A funding-default dispute has been opened.")
+    dispute_opened: bool = strawberry.field(description="A funding-default dispute has been opened (false for anyone "
+                                                        "outside the partnership: disputes are confidential).")
     reasons: list[str] = strawberry.field(description="What follows, in plain language.")
     source: Source = strawberry.field(description="Where the rule comes from.")
 
@@ -576,7 +582,9 @@ class FundingYear:
             action = rules.funding_default_action(pm, agency=by_code[agencies[r.agency_id].code], document=document)
             out.append(OverdueContribution(
                 contribution=Contribution.from_row(r), days_overdue=(day - r.due_date).days,
-                opens_dispute=action.open_dispute, dispute_opened=r.default_dispute_id is not None,
+                opens_dispute=action.open_dispute,
+                # Disputes are confidential: outsiders get the answer of a partnership with none.
+                dispute_opened=r.default_dispute_id is not None and info.context.principal.is_member(self.partnership_id),
                 reasons=list(action.reasons), source=_source(action.source),
             ))
         return out
