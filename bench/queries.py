@@ -39,6 +39,16 @@ query List {
   }
 }"""
 
+#: Every partnership side by side, every aspect, the current financial year: the analysts'
+#: matrix in full (each cell's value, summary, sources and partnership).
+COMPARE = """
+query Compare {
+  compare {
+    financialYear
+    rows { aspect title cells { value summary sources { document section } partnership { code } } }
+  }
+}"""
+
 #: A write: a seat added to a group (business-unit token of the group's partnership).
 ADD_SEAT = """
 mutation AddSeat($input: AddSeatInput!) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 
 import structlog
@@ -28,6 +29,7 @@ from schema import web
 from schema.cache import ResponseCache
 from schema.context import AppState, Context
 from schema.errors import is_outage, outage_error
+from schema.lean import lean_execution, lean_resolvers, stable_validation_rules
 from schema.root import build_schema
 
 
@@ -73,6 +75,9 @@ class GraphQLApp(GraphQL):
     def __init__(self, state: AppState, **kwargs):
         super().__init__(build_schema(state.settings), graphql_ide=None if state.settings.production else "graphiql", **kwargs)
         self.state = state
+        lean_resolvers(self.schema)
+        stable_validation_rules(self.schema)
+        lean_execution(self.schema)
 
     async def get_context(self, request, response) -> Context:
         principal = getattr(request.state, "principal", None)
@@ -81,6 +86,9 @@ class GraphQLApp(GraphQL):
         context = Context(state=self.state, principal=principal, request=request, response=response)
         if request.scope["type"] == "websocket":
             context.connection_params = None  # strawberry fills it from `connection_init`
+        elif isinstance(getattr(request.state, "loaders", None), list):  # graphql_endpoint releases it
+            context.loaders.hold_connection()
+            request.state.loaders.append(context.loaders)
         return context
 
     async def on_ws_connect(self, context):
@@ -153,6 +161,21 @@ async def _graphql_params(request: Request) -> tuple[str | None, dict | None, st
     return data.get("query"), variables if isinstance(variables, dict) else None, data.get("operationName")
 
 
+#: Young-generation threshold once the app has started: a request allocates tens of thousands
+#: of short-lived objects, and CPython's default (700) runs a collection every few fields.
+GC_THRESHOLD = (50_000, 20, 100)
+
+
+def settle_gc() -> None:
+    """After start-up: move everything built so far (schema, plugins, registry, SQLAlchemy
+    metadata; ~500k objects with 150 boroughs installed) out of the collector's reach, and
+    collect young objects less often. A full collection over the start-up heap costs ~170 ms
+    and, with default thresholds, ran every few requests (DESIGN: 1.3–2.4× on reads)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings)
@@ -162,7 +185,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                      registry=registry if registry is not None else discover(), engine=engine)
     graphql = GraphQLApp(state)
 
-    cache = ResponseCache(state.sessions, settings.response_cache_entries) if settings.response_cache else None
+    cache = ResponseCache(state.sessions, settings.response_cache_entries, engine) if settings.response_cache else None
     state.cache = cache
 
     async def cached(request: Request, key: str):
@@ -184,6 +207,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         return Response(entry.body, media_type="application/json", headers=headers)
 
     async def graphql_endpoint(request: Request):
+        request.state.loaders = []  # the request's loaders hold one read connection until it ends
+        try:
+            return await _graphql_endpoint(request)
+        finally:
+            for loaders in request.state.loaders:
+                await loaders.release()
+
+    async def _graphql_endpoint(request: Request):
         try:
             if await _contains_nul(request):
                 count_error("BAD_USER_INPUT")
@@ -243,6 +274,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             except OSError:  # another worker of this server holds the port
                 structlog.get_logger("partnerships").info(
                     "metrics port in use; another worker serves it", port=settings.metrics_port)
+        settle_gc()
         try:
             yield
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Annotated, Generic, TypeVar
 
 import strawberry
@@ -78,6 +79,7 @@ class Connection(Generic[T]):
         return [e.node for e in self.edges]
 
 
+@lru_cache(maxsize=4096)  # pure; a page of 100 seats needs 100 of them (issue 9)
 def _cursor(i: int) -> str:
     return base64.urlsafe_b64encode(f"o:{i}".encode()).decode()
 

@@ -122,10 +122,28 @@ async def chairs(info: Info, p, fy: FinancialYear) -> Answer:
     return Answer(value, "; ".join(words) or "no board found", sources)
 
 
+async def _independent_seats(loaders, keys: list[int]) -> list[list]:
+    """Each partnership's independent chair and scrutineer seats it may show, in the order of
+    its groups and their seats: only those rows, not every seat of every group (issue 9)."""
+    from sqlalchemy import select
+
+    from core.models import Group, Seat
+
+    rows = await loaders.rows(
+        select(Seat.partnership_id, Seat.role, Seat.post, Seat.source.label("source_section"), Group.confidential)
+        .join(Group, Group.id == Seat.group_id)
+        .where(Seat.partnership_id.in_(keys),
+               Seat.role.in_([SeatRole.INDEPENDENT_CHAIR, SeatRole.INDEPENDENT_SCRUTINEER]))
+        .order_by(Seat.partnership_id, Group.position, Seat.position))
+    found: dict[int, list] = {k: [] for k in keys}
+    for r in rows:
+        if not r.confidential or loaders.principal.is_member(r.partnership_id):  # as groups_by_partnership
+            found[r.partnership_id].append(r)
+    return [found[k] for k in keys]
+
+
 async def independent_scrutiny(info: Info, p, fy: FinancialYear) -> Answer:
-    groups = await info.context.loaders.groups_by_partnership.load(p.pk)
-    per_group = await info.context.loaders.seats_by_group.load_many([g.pk for g in groups])
-    seats = [s for group_seats in per_group for s in group_seats]
+    seats = await info.context.loaders.of(_independent_seats).load(p.pk)
     chairs_ = sorted({s.post for s in seats if s.role == SeatRole.INDEPENDENT_CHAIR})
     scrutineers = sorted({s.post for s in seats if s.role == SeatRole.INDEPENDENT_SCRUTINEER})
     sources = [Source(document=p.document.title, section=s.source_section) for s in seats

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from asyncio import Future
+from inspect import isawaitable
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -28,6 +30,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 
+def ready(awaitable):
+    """The value of a loader's future when it is already resolved, else the future itself.
+
+    A resolver that returns this (a plain ``def``) costs no coroutine, task or await for
+    the many objects whose relation a sibling already loaded; GraphQL awaits the rest."""
+    if isinstance(awaitable, Future) and awaitable.done() and not awaitable.cancelled() \
+            and awaitable.exception() is None:
+        return awaitable.result()
+    return awaitable
+
+
 def _ctx(info: Info) -> Context:
     return info.context
 
@@ -37,6 +50,28 @@ async def _source(info: Info, partnership_id: int, section: str | None) -> Sourc
         return None
     p = await _ctx(info).loaders.partnership_by_id.load(partnership_id)
     return Source(document=p.document.title, section=section)
+
+
+# Hot relations resolve with plain ``def`` resolvers that return the related object at once
+# when a sibling already loaded it (the usual case on a page), and an awaitable otherwise:
+# no coroutine, task or await per object (issue 9, "no per-object awaits on hot paths").
+
+
+async def _then(awaitable, fn):
+    return fn(await awaitable)
+
+
+def _now_or_then(awaitable, fn):
+    """``fn`` of a loader's value: now when it is loaded, else once it is."""
+    value = ready(awaitable)
+    return _then(value, fn) if isawaitable(value) else fn(value)
+
+
+def _source_now(info: Info, partnership_id: int, section: str | None):
+    if section is None:
+        return None
+    return _now_or_then(_ctx(info).loaders.partnership_by_id.load(partnership_id),
+                        lambda p: Source(document=p.document.title, section=section))
 
 
 @strawberry.type(description="The published document a partnership's arrangements come from.")
@@ -133,8 +168,8 @@ class Agency(
                    code=a.code, name=a.name, kind=a.kind)
 
     @strawberry.field(description="The partnership that names this agency.")
-    async def partnership(self, info: Info) -> Partnership:
-        return await _ctx(info).loaders.partnership_by_id.load(self.partnership_id)
+    def partnership(self, info: Info) -> Partnership:
+        return ready(_ctx(info).loaders.partnership_by_id.load(self.partnership_id))
 
     @strawberry.field(description="Whether it is one of the partnership's safeguarding partners.")
     async def is_statutory_partner(self, info: Info) -> bool:
@@ -147,8 +182,8 @@ class Agency(
         return paginate(items, first, after, _ctx(info).settings.max_page_size)
 
     @strawberry.field(description="Where the document names it.")
-    async def source(self, info: Info) -> Source | None:
-        return await _source(info, self.partnership_id, self.source_section)
+    def source(self, info: Info) -> Source | None:
+        return _source_now(info, self.partnership_id, self.source_section)
 
 
 @strawberry.type(description="A safeguarding partner: an agency with equal and joint responsibility.")
@@ -167,12 +202,12 @@ class StatutoryPartner:
                    kind=a.kind, lead_role=sp.lead_role, delegated_to=sp.delegated_to, reason=sp.reason)
 
     @strawberry.field(description="The partner agency.")
-    async def agency(self, info: Info) -> Agency:
-        return await _ctx(info).loaders.agency_in(self.partnership_id, self.agency_id)
+    def agency(self, info: Info) -> Agency:
+        return _ctx(info).loaders.agency_in_now(self.partnership_id, self.agency_id)
 
     @strawberry.field(description="Where the document names it as a partner.")
-    async def source(self, info: Info) -> Source | None:
-        return await _source(info, self.partnership_id, self.source_section)
+    def source(self, info: Info) -> Source | None:
+        return _source_now(info, self.partnership_id, self.source_section)
 
 
 @strawberry.type(description="A public office holder as published: role title always, name if printed.")
@@ -188,8 +223,8 @@ class Person(Node):
         return cls(pk=p.id, partnership_id=p.partnership_id, agency_id=p.agency_id, role_title=p.role_title, name=p.name)
 
     @strawberry.field(description="The agency the office belongs to, if any.")
-    async def agency(self, info: Info) -> Agency | None:
-        return None if self.agency_id is None else await _ctx(info).loaders.agency_in(self.partnership_id, self.agency_id)
+    def agency(self, info: Info) -> Agency | None:
+        return None if self.agency_id is None else _ctx(info).loaders.agency_in_now(self.partnership_id, self.agency_id)
 
 
 @strawberry.type(description="How a group's chair is chosen, as the arrangements state it.")
@@ -202,14 +237,19 @@ class ChairingRule:
     source_section: strawberry.Private[str | None]
 
     @strawberry.field(description="The agencies the chair rotates among, in the agreed order.")
-    async def rotation(self, info: Info) -> list[Agency]:
-        agencies = await _ctx(info).loaders.agencies_by_partnership.load(self.partnership_id)
-        by_code = {a.code: a for a in agencies}
-        return [by_code[c] for c in self.rotation_codes if c in by_code]
+    def rotation(self, info: Info) -> list[Agency]:
+        if not self.rotation_codes:
+            return []
+
+        def pick(agencies):
+            by_code = {a.code: a for a in agencies}
+            return [by_code[c] for c in self.rotation_codes if c in by_code]
+
+        return _now_or_then(_ctx(info).loaders.agencies_by_partnership.load(self.partnership_id), pick)
 
     @strawberry.field(description="Where the rule is stated.")
-    async def source(self, info: Info) -> Source | None:
-        return await _source(info, self.partnership_id, self.source_section)
+    def source(self, info: Info) -> Source | None:
+        return _source_now(info, self.partnership_id, self.source_section)
 
 
 @strawberry.type(description="A board, executive, forum, sub-group, panel … of a partnership.")
@@ -250,31 +290,33 @@ class Group(
         return self.chair_rule
 
     @strawberry.field(description="The partnership the group belongs to.")
-    async def partnership(self, info: Info) -> Partnership:
-        return await _ctx(info).loaders.partnership_by_id.load(self.partnership_id)
+    def partnership(self, info: Info) -> Partnership:
+        return ready(_ctx(info).loaders.partnership_by_id.load(self.partnership_id))
 
     @strawberry.field(description="The group this one is accountable to; null at the top.")
-    async def accountable_to(self, info: Info) -> Group | None:
-        return None if self.parent_id is None else await _ctx(info).loaders.group_in(self.partnership_id, self.parent_id)
+    def accountable_to(self, info: Info) -> Group | None:
+        return None if self.parent_id is None else _ctx(info).loaders.group_in_now(self.partnership_id, self.parent_id)
 
     @strawberry.field(description="Groups accountable to this one.")
-    async def subgroups(self, info: Info) -> list[Group]:
-        items = await _ctx(info).loaders.groups_by_partnership.load(self.partnership_id)
-        return [g for g in items if g.parent_id == self.pk]
+    def subgroups(self, info: Info) -> list[Group]:
+        return _now_or_then(_ctx(info).loaders.groups_by_partnership.load(self.partnership_id),
+                            lambda items: [g for g in items if g.parent_id == self.pk])
 
     @strawberry.field(description="The seats of the group, in the document's order.")
-    async def seats(
+    def seats(
         self, info: Info, role: SeatRole | None = None,
         first: First = None, after: After = None,
     ) -> Connection[Seat]:
-        items = await _ctx(info).loaders.seats_by_group.load(self.pk)
-        if role is not None:
-            items = [s for s in items if s.role == role]
-        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+        def page(items):
+            if role is not None:
+                items = [s for s in items if s.role == role]
+            return paginate(items, first, after, _ctx(info).settings.max_page_size)
+
+        return _now_or_then(_ctx(info).loaders.seats_by_group.load(self.pk), page)
 
     @strawberry.field(description="Where the document describes the group.")
-    async def source(self, info: Info) -> Source | None:
-        return await _source(info, self.partnership_id, self.source_section)
+    def source(self, info: Info) -> Source | None:
+        return _source_now(info, self.partnership_id, self.source_section)
 
 
 @strawberry.type(description="A person or an unnamed post holding a role for an agency in a group.")
@@ -305,21 +347,21 @@ class Seat(
         )
 
     @strawberry.field(description="The group the seat is in.")
-    async def group(self, info: Info) -> Group | None:
-        return await _ctx(info).loaders.group_in(self.partnership_id, self.group_id)
+    def group(self, info: Info) -> Group | None:
+        return _ctx(info).loaders.group_in_now(self.partnership_id, self.group_id)
 
     @strawberry.field(description="The agency the seat represents, if any.")
-    async def agency(self, info: Info) -> Agency | None:
-        return None if self.agency_id is None else await _ctx(info).loaders.agency_in(self.partnership_id, self.agency_id)
+    def agency(self, info: Info) -> Agency | None:
+        return None if self.agency_id is None else _ctx(info).loaders.agency_in_now(self.partnership_id, self.agency_id)
 
     @strawberry.field(description="The published office holder, if named.")
-    async def person(self, info: Info) -> Person | None:
-        return None if self.person_id is None else await _ctx(info).loaders.people_by_id.load(self.person_id)
+    def person(self, info: Info) -> Person | None:
+        return None if self.person_id is None else ready(_ctx(info).loaders.people_by_id.load(self.person_id))
 
     @strawberry.field(description="The seat this one is the standing deputy of.")
-    async def deputy_of(self, info: Info) -> Seat | None:
-        return None if self.deputy_of_id is None else await _ctx(info).loaders.seat_in(self.group_id, self.deputy_of_id)
+    def deputy_of(self, info: Info) -> Seat | None:
+        return None if self.deputy_of_id is None else _ctx(info).loaders.seat_in_now(self.group_id, self.deputy_of_id)
 
     @strawberry.field(description="Where the document lists the seat.")
-    async def source(self, info: Info) -> Source | None:
-        return await _source(info, self.partnership_id, self.source_section)
+    def source(self, info: Info) -> Source | None:
+        return _source_now(info, self.partnership_id, self.source_section)
