@@ -56,7 +56,14 @@ def is_outage(exc: BaseException) -> bool:
 
     if isinstance(exc, sa.TimeoutError | sa.OperationalError | sa.InterfaceError | ConnectionError | OSError):
         return True
-    return isinstance(exc, sa.DBAPIError) and bool(exc.connection_invalidated)
+    if not isinstance(exc, sa.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    # PostgreSQL refusing or dropping connections while it stops or starts: SQLSTATE class 08
+    # (connection exception) and 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now).
+    state = str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "")
+    return state.startswith("08") or state.startswith("57P")
 
 
 def outage_error(exc: BaseException) -> Unavailable:
