@@ -161,9 +161,9 @@ async def _graphql_params(request: Request) -> tuple[str | None, dict | None, st
     return data.get("query"), variables if isinstance(variables, dict) else None, data.get("operationName")
 
 
-#: Young-generation threshold once the app has started: a request allocates tens of thousands
+#: Collector thresholds once the app has started: a request allocates tens of thousands
 #: of short-lived objects, and CPython's default (700) runs a collection every few fields.
-GC_THRESHOLD = (50_000, 20, 100)
+GC_THRESHOLD = (10_000, 10, 10)
 
 
 def settle_gc() -> None:
