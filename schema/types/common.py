@@ -48,6 +48,11 @@ class Source:
     section: str | None = strawberry.field(description="Section, paragraph or appendix, e.g. `§8.12`.")
 
 
+def source_of(citation) -> Source | None:
+    """A rule's Citation (core.rules.common) as the GraphQL Source type; None stays None."""
+    return None if citation is None else Source(document=citation.document, section=citation.section)
+
+
 T = TypeVar("T")
 
 First = Annotated[int | None, strawberry.argument(description="Return at most this many items (the page-size limit applies).")]

@@ -20,7 +20,7 @@ from strawberry.types import Info
 
 from core.enums import GroupKind, SeatRole
 from core.financial_year import FinancialYear
-from schema.types.common import Source
+from schema.types.common import Source, source_of
 
 PartnershipT = Annotated["Partnership", strawberry.lazy("schema.types.structure")]  # noqa: F821
 
@@ -71,8 +71,7 @@ class Answer:
     sources: list[Source]
 
 
-def _src(source) -> Source:
-    return Source(document=source.document, section=source.section)
+_src = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 def _words(value: str) -> str:

@@ -24,8 +24,7 @@ from core.models.disputes import ScrutinyRecommendation as RecommendationRow
 from core.models.disputes import ScrutinyReport as ReportRow
 from core.plugins import baseline_manager
 from core.rules import disputes as rules
-from core.rules.common import Citation
-from schema.types.common import Node, Role, Source
+from schema.types.common import Node, Role, Source, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.types.structure import Agency, Group, Partnership, Person, Seat
@@ -47,8 +46,7 @@ RecommendationResponse = strawberry.enum(
     rules.RecommendationResponse, description="The partnership's response to a scrutineer's recommendation.")
 
 
-def _source(c: Citation) -> Source:
-    return Source(document=c.document, section=c.section)
+_source = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 # ----------------------------------------------------------------------------- ladders

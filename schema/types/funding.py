@@ -24,9 +24,8 @@ from core.models.funding import Contribution as ContributionRow
 from core.models.funding import Expenditure as ExpenditureRow
 from core.models.funding import HostRecord, ReserveBroughtForward
 from core.rules import funding as rules
-from core.rules.common import Citation
 from schema.errors import BadArgument
-from schema.types.common import Node, Source
+from schema.types.common import Node, Source, source_of
 from schema.types.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,8 +70,7 @@ class StatementBasis(enum.Enum):
     NONE = "NONE"
 
 
-def _source(c: Citation | None) -> Source | None:
-    return None if c is None else Source(document=c.document, section=c.section)
+_source = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 @strawberry.type(description="An exact amount of money: integer pence and a display string such as `£10,000.01`.")

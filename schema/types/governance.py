@@ -31,7 +31,7 @@ from core.rules.governance import (
 )
 from core.services.governance import seat_ref
 from schema.errors import BadArgument
-from schema.types.common import ChairBasis, Node, Source, from_global_id
+from schema.types.common import ChairBasis, Node, Source, from_global_id, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.types.structure import Agency, Group, Partnership, Person, Seat
@@ -55,8 +55,7 @@ Office = strawberry.enum(rules.Office, description="An office filled by appointm
 AttendancePolicyKind = strawberry.enum(rules.AttendancePolicyKind, description="The kind of attendance rule a group has.")
 
 
-def _src(c) -> Source:
-    return Source(document=c.document, section=c.section)
+_src = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 # ----------------------------------------------------------------------------- batch functions

@@ -51,8 +51,7 @@ from core.models.reviews import (
     RiskEntry as RiskRow,
 )
 from core.rules import reviews as rules
-from core.rules.common import Citation
-from schema.types.common import Node, Source, to_global_id
+from schema.types.common import Node, Source, source_of, to_global_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.types.structure import Partnership
@@ -69,10 +68,6 @@ Rag = strawberry.enum(rules.Rag, description="Green, Amber or Red.")
 PlanKind = strawberry.enum(rules.PlanKind, description="A business plan, or the rolling action plan of agreed actions.")
 RiskRaiser = strawberry.enum(rules.RiskRaiser, description="Who added a risk to the risk & challenge log.")
 OverdueKind = strawberry.enum(rules.OverdueKind, description="The kind of late item.")
-
-
-def source_of(c: Citation | None) -> Source | None:
-    return None if c is None else Source(document=c.document, section=c.section)
 
 
 def rules_for(info: Info, code: str):
