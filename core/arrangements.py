@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -216,6 +217,23 @@ def parse_arrangements(path: Path) -> Arrangements:
         return Arrangements.model_validate(raw)
     except ValidationError as exc:
         raise ArrangementsError(path, [_describe(err) for err in exc.errors()]) from exc
+
+
+@lru_cache(maxsize=8)
+def _read_cached(path: Path, mtime_ns: int, size: int) -> Arrangements:
+    return parse_arrangements(path)
+
+
+def read_arrangements(path: Path) -> Arrangements:
+    """``parse_arrangements`` for a file read again and again (a partnership's rules read
+    their arrangements on demand): the last few parses are kept, keyed by the file's
+    modification time and size, so an edited file is read afresh."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse_arrangements(path)  # reports the missing file as parsing does
+    return _read_cached(path, stat.st_mtime_ns, stat.st_size)
 
 
 def _describe(err: dict) -> str:

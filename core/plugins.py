@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -19,7 +20,13 @@ from types import ModuleType
 import pluggy
 
 from core import baseline, hookspecs
-from core.arrangements import Arrangements, ArrangementsError, parse_arrangements
+from core.arrangements import (
+    Arrangements,
+    ArrangementsError,
+    PartnershipInfo,
+    parse_arrangements,
+    read_arrangements,
+)
 
 ENTRY_POINT_GROUP = "partnerships.plugins"
 
@@ -30,18 +37,29 @@ class PluginError(Exception):
 
 @dataclass
 class PartnershipRules:
-    """A partnership's plugin manager and its validated arrangements."""
+    """A partnership's plugin manager, its header and where its arrangements are.
+
+    The data file is validated in full when the plugin is loaded (a malformed file stops
+    start-up), but only the header stays in memory: the server reads groups and seats from
+    the database, and 150 partnerships' validated seat lists would hold ~100 MB it never
+    reads. ``arrangements`` reads the file again (``load``, the conformance kit)."""
 
     code: str
     plugin_name: str
     module: ModuleType | None  # None for a partnership imported from an export
     pm: pluggy.PluginManager
-    arrangements: Arrangements
+    partnership: PartnershipInfo
     data_file: Path
+    reader: Callable[[Path], Arrangements] = read_arrangements
 
     @property
     def hook(self) -> pluggy.HookRelay:
         return self.pm.hook
+
+    @property
+    def arrangements(self) -> Arrangements:
+        """The full validated arrangements, from the data file (see the class docstring)."""
+        return self.reader(self.data_file)
 
 
 def build_manager(module: ModuleType, name: str) -> pluggy.PluginManager:
@@ -77,7 +95,7 @@ def rules_for_module(module: ModuleType, name: str) -> PartnershipRules:
         plugin_name=name,
         module=module,
         pm=pm,
-        arrangements=arrangements,
+        partnership=arrangements.partnership,
         data_file=Path(path),
     )
 

@@ -75,6 +75,7 @@ def lean_resolvers(schema) -> int:
                 gql_field.resolve = lambda source, info, _name=name: getattr(source, _name)
                 if is_leaf_type(get_nullable_type(gql_field.type)):
                     gql_field.resolve.leaf = _leaf(attrgetter(name), gql_field.type)  # see lean_execution
+                gql_field.resolve.call = (attrgetter(name), None, field)
                 changed += 1
                 continue
             if resolver.parent_parameter or resolver.root_parameter or resolver.self_parameter is None:
@@ -90,39 +91,223 @@ def lean_resolvers(schema) -> int:
             else:
                 gql_field.resolve = (lambda source, info, _fn=fn, _field=field, _name=info_param.name:
                                      _fn(source, **{_name: info_class(_raw_info=info, _field=_field)}))
+            gql_field.resolve.call = (fn, info_param.name if info_param else None, field)  # see lean_execution
             changed += 1
     return changed
 
 
+def _object_completion(gql_type) -> tuple | None:
+    """(object type, is a list, item type) for a field returning one concrete object type or
+    a list of them: the shapes completed without graphql-core's generic dispatch."""
+    from graphql import GraphQLList, GraphQLObjectType, get_nullable_type
+
+    nullable = get_nullable_type(gql_type)
+    if isinstance(nullable, GraphQLObjectType):
+        return nullable, False, None
+    if isinstance(nullable, GraphQLList):
+        item = get_nullable_type(nullable.of_type)
+        if isinstance(item, GraphQLObjectType):
+            return item, True, nullable.of_type
+    return None
+
+
 def lean_execution(schema) -> None:
-    """Execute the commonest field — a scalar read straight off its object — without the
-    generic per-field machinery (resolve info, awaitable checks, completion dispatch): a
-    partnership's page is ~4,000 of them. The value is serialised exactly as the generic path
-    would; anything unusual (null, an error, arguments, middleware) takes the generic path."""
+    """Execute a page's commonest fields without graphql-core's generic per-field machinery.
+
+    A partnership's page is ~4,000 scalars read straight off their objects and ~1,000
+    relations (a seat's agency, a group's seats) whose resolvers return loaded objects. The
+    generic path builds a resolve info, a response path, a strawberry ``Info`` and five
+    levels of completion dispatch for each. Here each selection set gets a plan once per
+    request (graphql-core memoises a list item's selection set, so 500 seats share one):
+
+    * a scalar read (``lean_resolvers`` marks it ``leaf``) is read and serialised in place;
+    * a relation to one concrete object type, or a list of them (marked ``call``), calls its
+      resolver directly with an ``Info`` whose ``context`` is at hand and whose graphql-core
+      part is built only if the resolver asks for more, and executes the object's selection
+      set straight away when the resolver returned objects of that type.
+
+    Values are serialised and errors located exactly as the generic path would; anything
+    unusual — null, an awaitable, a wrong type, arguments, directives, middleware — goes
+    to graphql-core's own completion with the value already resolved."""
     from graphql import Undefined
+    from graphql.execution.executor import Path
+    from graphql.pyutils import gather_with_cancel
 
     base = schema.execution_context_class
+    info_class = schema.config.info_class
+
+    class LazyInfo(info_class):
+        """strawberry's ``Info`` with ``context`` at once and the rest on first use."""
+
+        def __init__(self, executor, field, field_def, details, parent_type, path):
+            self._field = field
+            self._lazy = (executor, field_def, details, parent_type, path)
+
+        @property
+        def context(self):
+            return self._lazy[0].context_value
+
+        def __getattr__(self, name):
+            if name != "_raw_info":
+                raise AttributeError(name)
+            executor, field_def, details, parent_type, path = self.__dict__["_lazy"]
+            self._raw_info = executor.build_resolve_info(field_def, [d.node for d in details], parent_type, path)
+            return self._raw_info
+
+    LEAF, CALL = 1, 2
 
     class LeanExecutionContext(base):
-        def execute_field(self, parent_type, source, field_details_list, path, *rest):
-            node = field_details_list[0].node
-            field_def = self.schema.get_field(parent_type, node.name.value)
-            leaf = getattr(field_def.resolve, "leaf", None) if field_def is not None else None
+        _plans: dict | None = None
+
+        def _plan(self, parent_type, grouped_field_set) -> list:
+            """[(response name, field details, kind, how)] in the selection set's order."""
+            plans = self._plans
+            if plans is None:
+                plans = self._plans = {}
+            key = (parent_type.name, id(grouped_field_set))
+            entry = plans.get(key)
+            if entry is not None and entry[0] is grouped_field_set:
+                return entry[1]
             manager = self.middleware_manager
-            if leaf is not None and not node.arguments and (
-                    manager is None or getattr(manager, "_middleware_resolvers", True) is None):
-                read, serialize, non_null = leaf
+            plain = manager is None or getattr(manager, "_middleware_resolvers", True) is None
+            plan = []
+            for response_name, details in grouped_field_set.items():
+                field_def = self.schema.get_field(parent_type, details[0].node.name.value)
+                resolve = field_def.resolve if field_def is not None else None
+                simple = plain and resolve is not None and not any(
+                    d.node.arguments or d.node.directives for d in details)
+                leaf = getattr(resolve, "leaf", None) if simple else None
+                call = getattr(resolve, "call", None) if simple and leaf is None else None
+                completion = _object_completion(field_def.type) if call is not None else None
+                if leaf is not None:
+                    plan.append((response_name, details, LEAF, leaf))
+                elif completion is not None:
+                    plan.append((response_name, details, CALL, (field_def, call, completion)))
+                else:
+                    plan.append((response_name, details, 0, None))
+            plans[key] = (grouped_field_set, plan)  # holding the set keeps its id unique
+            return plan
+
+        def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context, *rest):
+            results: dict = {}
+            awaitable_fields: list[str] = []
+            is_awaitable = self.is_awaitable
+            try:
+                for response_name, details, kind, how in self._plan(parent_type, grouped_field_set):
+                    if kind == LEAF:
+                        read, serialize, non_null = how
+                        try:
+                            value = read(source_value)
+                            if value is not None:
+                                serialized = serialize(value)
+                                if serialized is not None and serialized is not Undefined:
+                                    results[response_name] = serialized
+                                    continue
+                            elif not non_null:
+                                results[response_name] = None
+                                continue
+                        except Exception:  # the generic path reports it as it always has
+                            pass
+                    field_path = Path(path, response_name, parent_type.name)
+                    if kind == CALL:
+                        result = self._execute_relation(parent_type, source_value, details, field_path,
+                                                        position_context, *how)
+                    else:
+                        result = self.execute_field(parent_type, source_value, details, field_path,
+                                                    position_context, *rest)
+                    if result is not Undefined:
+                        results[response_name] = result
+                        if is_awaitable(result):
+                            awaitable_fields.append(response_name)
+            except Exception:
+                if awaitable_fields:  # settle what other fields started: they may fail too
+                    self.settle_in_background([results[f] for f in awaitable_fields])
+                raise
+            if not awaitable_fields:
+                return results
+
+            async def get_results() -> dict:
+                if len(awaitable_fields) == 1:
+                    results[awaitable_fields[0]] = await results[awaitable_fields[0]]
+                else:
+                    values = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                    results.update(zip(awaitable_fields, values, strict=True))
+                return results
+
+            return get_results()
+
+        def _execute_relation(self, parent_type, source, details, path, position_context, field_def, call,
+                              completion):
+            """``execute_field`` for a relation: resolve directly, complete objects in place."""
+            fn, info_name, field = call
+            return_type = field_def.type
+            info = None
+            try:
+                if info_name is None:
+                    result = fn(source)
+                else:
+                    info = LazyInfo(self, field, field_def, details, parent_type, path)
+                    result = fn(source, **{info_name: info})
+                completed = self._complete_objects(result, completion, details, path, position_context)
+                if completed is Undefined:  # not the plain shape: graphql-core completes it
+                    raw_info = info._raw_info if info is not None else self.build_resolve_info(
+                        field_def, [d.node for d in details], parent_type, path)
+                    if self.is_awaitable(result):
+                        return self.complete_awaitable_value(return_type, details, raw_info, path, result,
+                                                             position_context)
+                    completed = self.complete_value(return_type, details, raw_info, path, result, position_context)
+                if self.is_awaitable(completed):
+                    return self._settle(completed, return_type, details, path)
+                return completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, details, path)
+                return None
+
+        def _complete_objects(self, result, completion, details, path, position_context):
+            """The completed object, or list of objects, or ``Undefined`` when ``result`` is
+            not simply that (null, awaitable, another type): then the generic path decides."""
+            object_type, is_list, item_type = completion
+            is_type_of = object_type.is_type_of
+            if not is_list:
+                if result is None or self.is_awaitable(result) or (
+                        is_type_of is not None and not is_type_of(result, None)):
+                    return Undefined
+                return self.collect_and_execute_subfields(object_type, details, path, result, position_context)
+            if type(result) is not list or any(
+                    item is None or (is_type_of is not None and not is_type_of(item, None)) for item in result):
+                return Undefined
+            is_awaitable = self.is_awaitable
+            collect = self.collect_and_execute_subfields
+            completed: list = []
+            awaitable_indices: list[int] = []
+            for index, item in enumerate(result):
+                item_path = Path(path, index, None)
                 try:
-                    value = read(source)
-                    if value is not None:
-                        serialized = serialize(value)
-                        if serialized is not None and serialized is not Undefined:
-                            return serialized
-                    elif not non_null:
-                        return None
-                except Exception:  # the generic path reports it as it always has
-                    pass
-            return super().execute_field(parent_type, source, field_details_list, path, *rest)
+                    value = collect(object_type, details, item_path, item, position_context)
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, details, item_path)
+                    value = None
+                if is_awaitable(value):
+                    value = self._settle(value, item_type, details, item_path)
+                    awaitable_indices.append(index)
+                completed.append(value)
+            if not awaitable_indices:
+                return completed
+
+            async def get_completed() -> list:
+                values = await gather_with_cancel(*(completed[i] for i in awaitable_indices))
+                for i, value in zip(awaitable_indices, values, strict=True):
+                    completed[i] = value
+                return completed
+
+            return get_completed()
+
+        async def _settle(self, completed, return_type, details, path):
+            try:
+                return await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, details, path)
+                return None
 
     schema.execution_context_class = LeanExecutionContext
 

@@ -100,7 +100,7 @@ async def test_sandwell_checklist_is_complete(api):
 def test_plugin_evidence_cites_the_document_it_is_given(registry):
     for code in ("merton", "lewisham", "sefton", "sandwell"):
         found = registry[code]
-        title = found.arrangements.partnership.document.title
+        title = found.partnership.document.title
         evidence = [e for per in found.pm.hook.compliance_evidence(document=title) for e in (per or [])]
         assert evidence, found.code
         assert all(isinstance(e, Evidence) and e.source.document == title and e.source.section for e in evidence)

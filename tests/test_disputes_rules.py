@@ -19,14 +19,14 @@ from schema.types.common import to_global_id
 
 def _ladder(registry, code: str, kind: DisputeKind) -> rules.EscalationLadder:
     r = registry[code]
-    return rules.escalation_ladder(r.pm, kind=kind, document=r.arrangements.partnership.document.title)
+    return rules.escalation_ladder(r.pm, kind=kind, document=r.partnership.document.title)
 
 
 @pytest.mark.parametrize("kind", list(DisputeKind))
 def test_every_ladder_climbs_one_way_to_a_single_final_stage_and_cites_its_document(registry, kind):
     for code in registry.codes():
         ladder = _ladder(registry, code, kind)
-        title = registry[code].arrangements.partnership.document.title
+        title = registry[code].partnership.document.title
         assert [s.number for s in ladder.stages] == list(range(1, len(ladder.stages) + 1))
         assert [s.final for s in ladder.stages] == [False] * (len(ladder.stages) - 1) + [True]
         assert len({s.name for s in ladder.stages}) == len(ladder.stages)

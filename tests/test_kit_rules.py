@@ -125,7 +125,7 @@ def _rules(contract, *borough, baseline: Baseline | None = None) -> PartnershipR
     for i, impl in enumerate(borough):
         pm.register(impl, name=f"borough-{i}")
     pm.check_pending()
-    return PartnershipRules(real.code, "merton", real.module, pm, real.arrangements, real.data_file)
+    return PartnershipRules(real.code, "merton", real.module, pm, real.partnership, real.data_file)
 
 
 def test_hooks_the_kit_has_never_seen_are_found_called_and_pass(contract):

@@ -144,7 +144,7 @@ async def test_a_changed_data_file_updates_only_what_changed(empty_db, registry,
     rules = registry["merton"]
     edited = tmp_path / "arrangements.toml"
     edited.write_text(rules.data_file.read_text().replace('name = "Executive Group"', 'name = "Executive Board"'))
-    changed = replace(rules, arrangements=parse_arrangements(edited), data_file=edited)
+    changed = replace(rules, data_file=edited)
     engine = create_engine(Settings(database_url=empty_db), empty_db)
     try:
         async with session_factory(engine)() as session, session.begin():

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.arrangements import ArrangementsError
+from core.arrangements import Arrangements, ArrangementsError
 from core.exports.popolo import to_arrangements, to_popolo
 from core.exports.snapshot import snapshot
 from core.plugins import PartnershipRules, baseline_manager
@@ -19,16 +19,21 @@ async def export_popolo(session: AsyncSession, code: str, *, include_confidentia
     return to_popolo(await snapshot(session, code, include_confidential=include_confidential))
 
 
-def read_popolo(path: Path) -> PartnershipRules:
-    """Parse a Popolo export into loadable rules (baseline rules; the data from the file)."""
+def popolo_arrangements(path: Path) -> Arrangements:
+    """The arrangements in a Popolo export, validated as a data file's would be."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        arrangements = to_arrangements(doc)
+        return to_arrangements(doc)
     except (OSError, json.JSONDecodeError, KeyError, ValueError, ValidationError) as exc:
         raise ArrangementsError(path, [f"not a Partnerships Graph Popolo export: {exc}"]) from exc
+
+
+def read_popolo(path: Path) -> PartnershipRules:
+    """Parse a Popolo export into loadable rules (baseline rules; the data from the file)."""
+    arrangements = popolo_arrangements(path)
     return PartnershipRules(
         code=arrangements.partnership.code, plugin_name="import", module=None, pm=baseline_manager(),
-        arrangements=arrangements, data_file=Path(path),
+        partnership=arrangements.partnership, data_file=Path(path), reader=popolo_arrangements,
     )
 
 

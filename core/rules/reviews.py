@@ -395,9 +395,9 @@ def month_end(text: str) -> dt.date | None:
 def timescales_for(rules) -> ReviewTimescales:
     """A partnership's review timescales (hook ``review_timescales``; ``rules`` is its
     :class:`core.plugins.PartnershipRules`)."""
-    return rules.hook.review_timescales(document=rules.arrangements.partnership.document.title)
+    return rules.hook.review_timescales(document=rules.partnership.document.title)
 
 
 def annual_report_recipients_for(rules) -> AnnualReportRecipients:
     """Who a partnership sends its annual report to (hook ``annual_report_recipients``)."""
-    return rules.hook.annual_report_recipients(document=rules.arrangements.partnership.document.title)
+    return rules.hook.annual_report_recipients(document=rules.partnership.document.title)

@@ -239,7 +239,7 @@ class Mutation:
 
                 raise NotFound(f"no partnership has code {input.partnership_code!r}", ref="partnershipCode")
             done = await svc.escalate_overdue_contributions(
-                session, principal, pr.pm, pr.arrangements.partnership.document.title,
+                session, principal, pr.pm, pr.partnership.document.title,
                 partnership_code=input.partnership_code, as_of=input.as_of or dt.date.today(),
             )
             return EscalationPayload(overdue=[

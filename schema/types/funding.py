@@ -148,7 +148,7 @@ async def rules_for(info: Info, partnership_id: int):
     """The partnership's plugin manager and its document title."""
     p = await info.context.loaders.partnership_by_id.load(partnership_id)
     pr = info.context.registry[p.code]
-    return pr.pm, pr.arrangements.partnership.document.title
+    return pr.pm, pr.partnership.document.title
 
 
 # ----------------------------------------------------------------------------- host arrangements
