@@ -298,10 +298,13 @@ async def test_concurrent_writes_reach_a_concurrent_poller_with_no_gaps(api):
     async def poll():
         after = start
         while True:
+            # Only a poll that *began* after every write was acknowledged may end the loop:
+            # one already under way when the last write committed may rightly miss it.
+            writes_done = stop.is_set()
             page = (await api.gql(EVENTS, {"after": after, "partnership": "sandwell", "first": 3}))["data"]["events"]
             seen.extend(page["nodes"])
             after = page["pageInfo"]["endCursor"]
-            if stop.is_set() and not page["nodes"]:
+            if writes_done and not page["nodes"]:
                 return
             await asyncio.sleep(0.005)
 
