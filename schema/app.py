@@ -26,6 +26,7 @@ from core.migrate import current_revisions, head_revisions
 from core.plugins import Registry, discover
 from core.services.identity import AuthenticationError, authenticate
 from schema import web
+from schema.cache import Key as CacheKey
 from schema.cache import ResponseCache
 from schema.context import AppState, Context
 from schema.errors import is_outage, outage_error
@@ -194,9 +195,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     cache = ResponseCache(state.sessions, settings.response_cache_entries, engine) if settings.response_cache else None
     state.cache = cache
 
-    async def cached(request: Request, key: str):
+    async def cached(request: Request, key: CacheKey):
         """Serve from the cache when the data has not changed since; fill it otherwise."""
-        version = await cache.version()
+        version = await cache.version(key.partnership)
         entry = cache.get(key, version)
         if entry is None:
             response = await graphql.run(request)

@@ -45,6 +45,59 @@ async def test_no_stale_reads_across_two_workers(api, registry):
         await other.app.state.partnerships.engine.dispose()
 
 
+PAGE = """query Page($code: String!) {
+  partnership(code: $code) { code seats(first: 100) { totalCount nodes { code } } }
+}"""
+LISTING = "{ partnerships { totalCount nodes { code } } }"
+
+
+async def test_a_write_invalidates_the_partnership_it_changes_and_the_queries_over_all(api):
+    """Versions per partnership: a seat added in Merton leaves Sefton's cached pages valid,
+    while Merton's page and any query over every partnership are read afresh."""
+    token = await api.token("merton", Role.BUSINESS_UNIT)  # issuing it is itself a write
+    body = await api.gql('{ partnership(code: "merton") { group(code: "executive") { id } } }')
+    executive = body["data"]["partnership"]["group"]["id"]
+    before = {code: (await api.post(PAGE, {"code": code})).json() for code in ("merton", "sefton")}
+    await api.post(SEATS)
+    await api.post(LISTING)
+    assert (await api.post(PAGE, {"code": "merton"})).headers["X-Cache"] == "hit"
+
+    code = f"exec-cache-{api.backend}"
+    result = await api.gql(ADD, {"input": {"groupId": executive, "code": code, "role": "CO_OPTED", "post": "Observer"}},
+                           token=token)
+    assert result["data"]["addSeat"]["__typename"] == "SeatPayload"
+
+    sefton, seats = await api.post(PAGE, {"code": "sefton"}), await api.post(SEATS)
+    assert sefton.headers["X-Cache"] == "hit" and seats.headers["X-Cache"] == "hit"
+    assert sefton.json() == before["sefton"]
+    merton = await api.post(PAGE, {"code": "merton"})
+    assert merton.headers["X-Cache"] == "miss"
+    after = merton.json()["data"]["partnership"]["seats"]
+    assert after["totalCount"] == before["merton"]["data"]["partnership"]["seats"]["totalCount"] + 1
+    assert (await api.post(LISTING)).headers["X-Cache"] == "miss"
+
+
+async def test_only_queries_confined_to_one_partnership_get_its_version():
+    """The analysis that decides which version a query is read against (a wrong "confined"
+    would serve stale answers, so anything unusual is versioned by every write)."""
+    from schema.cache import ResponseCache
+
+    def confined(document: str, variables: dict | None = None) -> str | None:
+        return ResponseCache.key(document, variables, None, "anonymous").partnership
+
+    assert confined('{ partnership(code: "merton") { name } }') == "merton"
+    assert confined('{ a: partnership(code: "merton") { name } __typename b: partnership(code: "merton") { code } }') \
+        == "merton"
+    assert confined(PAGE, {"code": "sefton"}) == "sefton"
+    assert confined(PAGE, {"code": 7}) is None
+    assert confined('{ a: partnership(code: "merton") { name } b: partnership(code: "sefton") { name } }') is None
+    assert confined('{ partnership(code: "merton") { name } partnerships { totalCount } }') is None
+    assert confined('{ partnership(code: "merton") @include(if: true) { name } }') is None
+    assert confined('{ ...F } fragment F on Query { partnership(code: "merton") { name } }') is None
+    assert confined("{ compare { financialYear } }") is None
+    assert ResponseCache.key('mutation { __typename }', None, None, "anonymous") is None
+
+
 async def test_no_cross_scope_hits(api):
     audit = '{ auditEvents(partnership: "sefton") { totalCount } }'
     admin = await api.gql(audit, as_role=(None, Role.ADMINISTRATOR))

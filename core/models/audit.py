@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
@@ -17,10 +17,13 @@ from core.models.base import Base, utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
+    # The newest event of a partnership in one index probe: the response cache's version
+    # of that partnership's answers (schema/cache.py; migration 0007).
+    __table_args__ = (Index("ix_audit_event_partnership_version", "partnership_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="SET NULL"), index=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(200))  # "token:12 (member, merton)" or "cli"
     action: Mapped[str] = mapped_column(String(100))  # "seat.create"
     entity_type: Mapped[str] = mapped_column(String(60))
