@@ -97,17 +97,19 @@ def lean_resolvers(schema) -> int:
 
 
 def _object_completion(gql_type) -> tuple | None:
-    """(object type, is a list, item type) for a field returning one concrete object type or
-    a list of them: the shapes completed without graphql-core's generic dispatch."""
+    """(object type, is a list, item type, may be null) for a field returning one concrete
+    object type or a list of them: the shapes completed without graphql-core's generic
+    dispatch."""
     from graphql import GraphQLList, GraphQLObjectType, get_nullable_type
 
     nullable = get_nullable_type(gql_type)
+    may_be_null = nullable is gql_type
     if isinstance(nullable, GraphQLObjectType):
-        return nullable, False, None
+        return nullable, False, None, may_be_null
     if isinstance(nullable, GraphQLList):
         item = get_nullable_type(nullable.of_type)
         if isinstance(item, GraphQLObjectType):
-            return item, True, nullable.of_type
+            return item, True, nullable.of_type, may_be_null
     return None
 
 
@@ -248,14 +250,13 @@ def lean_execution(schema) -> None:
                 else:
                     info = LazyInfo(self, field, field_def, details, parent_type, path)
                     result = fn(source, **{info_name: info})
+                if self.is_awaitable(result):  # a relation not loaded yet: complete it once it is
+                    return self._complete_later(result, parent_type, details, path, position_context, field_def,
+                                                completion, info)
                 completed = self._complete_objects(result, completion, details, path, position_context)
                 if completed is Undefined:  # not the plain shape: graphql-core completes it
-                    raw_info = info._raw_info if info is not None else self.build_resolve_info(
-                        field_def, [d.node for d in details], parent_type, path)
-                    if self.is_awaitable(result):
-                        return self.complete_awaitable_value(return_type, details, raw_info, path, result,
-                                                             position_context)
-                    completed = self.complete_value(return_type, details, raw_info, path, result, position_context)
+                    completed = self.complete_value(return_type, details, self._raw_info(info, field_def, details,
+                                                    parent_type, path), path, result, position_context)
                 if self.is_awaitable(completed):
                     return self._settle(completed, return_type, details, path)
                 return completed
@@ -263,27 +264,52 @@ def lean_execution(schema) -> None:
                 self.handle_field_error(raw_error, return_type, details, path)
                 return None
 
+        async def _complete_later(self, result, parent_type, details, path, position_context, field_def,
+                                  completion, info):
+            """``complete_awaitable_value`` with the same in-place completion."""
+            return_type = field_def.type
+            try:
+                resolved = await self.with_abort_signal(result)
+                completed = self._complete_objects(resolved, completion, details, path, position_context)
+                if completed is Undefined:
+                    completed = self.complete_value(return_type, details, self._raw_info(info, field_def, details,
+                                                    parent_type, path), path, resolved, position_context)
+                if self.is_awaitable(completed):
+                    completed = await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, details, path)
+                completed = None
+            return completed
+
+        def _raw_info(self, info, field_def, details, parent_type, path):
+            """graphql-core's resolve info: the one the resolver's ``Info`` built, if it did."""
+            if info is not None:
+                return info._raw_info
+            return self.build_resolve_info(field_def, [d.node for d in details], parent_type, path)
+
         def _complete_objects(self, result, completion, details, path, position_context):
-            """The completed object, or list of objects, or ``Undefined`` when ``result`` is
-            not simply that (null, awaitable, another type): then the generic path decides."""
-            object_type, is_list, item_type = completion
+            """The completed object, list of objects or permitted null, or ``Undefined`` when
+            ``result`` is not simply that (a forbidden null, another type): then the generic
+            path decides, and reports it as it always has."""
+            object_type, is_list, item_type, may_be_null = completion
+            if result is None:
+                return None if may_be_null else Undefined  # graphql-core reports a null it may not be
             is_type_of = object_type.is_type_of
             if not is_list:
-                if result is None or self.is_awaitable(result) or (
-                        is_type_of is not None and not is_type_of(result, None)):
+                if self.is_awaitable(result) or (is_type_of is not None and not is_type_of(result, None)):
                     return Undefined
-                return self.collect_and_execute_subfields(object_type, details, path, result, position_context)
+                return self._execute_subfields(object_type, details, path, result, position_context)
             if type(result) is not list or any(
                     item is None or (is_type_of is not None and not is_type_of(item, None)) for item in result):
                 return Undefined
             is_awaitable = self.is_awaitable
-            collect = self.collect_and_execute_subfields
+            execute = self._execute_subfields
             completed: list = []
             awaitable_indices: list[int] = []
             for index, item in enumerate(result):
                 item_path = Path(path, index, None)
                 try:
-                    value = collect(object_type, details, item_path, item, position_context)
+                    value = execute(object_type, details, item_path, item, position_context)
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, details, item_path)
                     value = None
@@ -301,6 +327,14 @@ def lean_execution(schema) -> None:
                 return completed
 
             return get_completed()
+
+        def _execute_subfields(self, object_type, details, path, source, position_context):
+            """``collect_and_execute_subfields``, straight to ``execute_fields`` when nothing
+            in the selection is deferred (the selection set is memoised per field)."""
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, details)
+            if new_defer_usages or position_context is not None:
+                return self.collect_and_execute_subfields(object_type, details, path, source, position_context)
+            return self.execute_fields(object_type, source, path, grouped_field_set, None)
 
         async def _settle(self, completed, return_type, details, path):
             try:
