@@ -162,6 +162,7 @@ async def test_authorization_matrix(api):
     schema = _schema()
     tokens = await _tokens(api)
     ctx = Ctx(api=api, admin_token=await api.token("merton", ROLES["administrator"][1]), schema=schema)
+    cache = api.app.state.partnerships.cache  # every probe acts on Merton
     await rules.setup(ctx)
     failures: list[str] = []
     checks = leaks = 0
@@ -203,7 +204,12 @@ async def test_authorization_matrix(api):
                     else:
                         variables = shared
                     checks += 1
+                    before = (await _audit_count(api), await cache.version("merton")) if expected == ALLOW else None
                     problem, out = await _check_mutation(api, ctx, field, variables, tokens[role], expected)
+                    if not problem and before is not None and await _audit_count(api) > before[0] \
+                            and await cache.version("merton") <= before[1]:
+                        # the response cache versions Merton's pages by Merton's newest audit event
+                        problem = "STALE: it wrote, but left Merton's cached pages valid (no audit event of Merton)"
                     if problem:
                         leaks += problem.startswith("LEAK")
                         failures.append(f"mutation {field}[{i}] as {role} (expected {expected}): {problem}")

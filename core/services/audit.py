@@ -31,12 +31,15 @@ async def record(
     actor: str,
     action: str,
     entity_type: str,
+    partnership_id: int | None,
     entity_id: Any = None,
-    partnership_id: int | None = None,
     before: dict | None = None,
     after: dict | None = None,
     confidential: bool = False,
 ) -> AuditEvent:
+    # ``partnership_id`` is required (None for writes about access, not a partnership): the
+    # response cache versions a partnership's pages by its newest event (schema/cache.py),
+    # so an event naming the wrong partnership, or none by omission, would leave them stale.
     # Integrations: the audit trail is the event feed. Take the feed lock first so event ids
     # become visible in commit order (no gaps for a poller), then write the webhook outbox
     # rows for this event in the same transaction (see core/services/events.py, webhooks.py).
