@@ -38,3 +38,26 @@ async def test_two_workers_adding_the_same_seat_at_once(api, registry):
     finally:
         await other.client.aclose()
         await other.app.state.partnerships.engine.dispose()
+
+
+async def test_two_workers_escalating_one_dispute_at_once(api, registry):
+    """Merton §8 ladder: two business-unit officers press "escalate" on the same dispute at
+    the same moment. One move is recorded; the other is told someone moved it first. The
+    dispute climbs one stage, with one history entry and one audit event for the move."""
+    from tests.test_disputes import ESCALATE, _counts, _raise
+
+    other = await make_api(api.backend, api.url, registry)
+    try:
+        token = await api.token("merton", Role.BUSINESS_UNIT)
+        for round_ in range(3):
+            dispute = (await _raise(api, "merton", "PROFESSIONAL_DISAGREEMENT"))["dispute"]
+            # Both ask for stage 2: whichever way the two interleave, exactly one move is right.
+            variables = {"input": {"disputeId": dispute["id"], "toStage": 2, "notes": f"race {round_}"}}
+            a, b = await asyncio.gather(api.gql(ESCALATE, variables, token=token),
+                                        other.gql(ESCALATE, variables, token=token))
+            kinds = sorted([a["data"]["escalateDispute"]["__typename"], b["data"]["escalateDispute"]["__typename"]])
+            assert kinds == ["ConflictError", "DisputePayload"], (a, b)
+            assert await _counts(api, dispute["id"]) == (2, 2, (2, "OPEN", None))  # raised + one escalation
+    finally:
+        await other.client.aclose()
+        await other.app.state.partnerships.engine.dispose()
