@@ -7,7 +7,9 @@ it sees every event it may see, once, in order — and a client that reconnects 
 cursor it received misses nothing.
 
 Authentication: send ``{"authorization": "Bearer <token>"}`` as the ``connection_init``
-payload. A bad token closes the connection with 4403; none means the public.
+payload. A bad token closes the connection with 4403; none means the public. The token is
+checked again before every poll: once it is revoked or expires, the subscription ends with
+an ``UNAUTHENTICATED`` error instead of delivering what only that token could see.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from strawberry.types import Info
 
 from core.errors import InvalidInput
 from core.services import events as ev
-from core.services.identity import AuthenticationError, authenticate
+from core.services.identity import AuthenticationError, authenticate, recheck
 from core.services.webhooks import get_integration_settings
-from schema.errors import BadArgument
+from schema.errors import BadArgument, PublicError
 from schema.loaders import Loaders
 from schema.queries.structure import partnership_by_code
 from schema.types.integrations import Event, EventType
@@ -82,6 +84,10 @@ class Subscription:
         interval = poll_interval(info)
         while True:
             async with ctx.sessions() as session:
+                try:
+                    await recheck(session, ctx.principal)
+                except AuthenticationError as exc:
+                    raise PublicError(str(exc), code="UNAUTHENTICATED") from None
                 # Every id up to the newest one is settled (the feed lock orders commits), so
                 # after a short batch the cursor may jump past events this subscriber cannot
                 # see instead of re-reading them on every poll.

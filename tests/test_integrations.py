@@ -16,12 +16,14 @@ import uuid
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from core.config import Settings
 from core.db import session_factory
 from core.enums import Role
+from core.models import ApiToken
 from core.services import audit
 from core.services import webhooks as wh
 from core.services.events import EventType, decode_cursor, event_type
@@ -488,6 +490,33 @@ async def test_a_lewisham_members_subscription_never_receives_a_merton_confident
         assert any(n["entityId"] == "r-secret" for n in nodes) is visible
     merton_nodes = (await api.gql(EVENTS, {"after": start}, token=merton_member))["data"]["events"]["nodes"]
     assert [n["actor"] for n in merton_nodes if n["entityId"] == "r-secret"] == ["test"]
+
+
+async def test_a_subscription_ends_when_its_token_is_revoked(api, registry, fast_poll):
+    """A member's subscription stops, with UNAUTHENTICATED, once the token is revoked: a
+    confidential event written afterwards is never delivered to it."""
+    from core.services.identity import revoke_token
+
+    start = await latest_cursor(api)
+    merton = await partnership_pk(api, "merton")
+    secret = await api.token("merton", Role.MEMBER, lifetime_days=1)  # a token of its own, revoked below
+    async with api_server(api, registry) as server, Subscriber(server, token=secret, after=start) as sub:
+        code = await add_seat(api, "merton")
+        await sub.until(lambda e: e["type"] == "SEAT_ADDED" and e["after"]["code"] == code)  # it works …
+        async with session_factory(api.app.state.partnerships.engine)() as session, session.begin():
+            token_id = await session.scalar(select(ApiToken.id).where(ApiToken.prefix == secret.split("_")[1]))
+            assert await revoke_token(session, token_id, actor="test")
+            await audit.record(session, actor="test", action="risk.add", entity_type="Risk", entity_id="r-after-revoke",
+                               partnership_id=merton, after={"title": "confidential risk"}, confidential=True)
+        messages = []
+        while True:  # … until the revocation: then an error, and nothing confidential before it
+            message = json.loads(await asyncio.wait_for(sub.ws.recv(), 10))
+            messages.append(message)
+            errors = message.get("payload") if message["type"] == "error" else message["payload"].get("errors")
+            if errors:
+                break
+        assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED" and "revoked" in errors[0]["message"]
+        assert "r-after-revoke" not in json.dumps(messages)
 
 
 async def test_a_bad_token_on_the_websocket_is_refused(api, registry):

@@ -90,6 +90,28 @@ async def revoke_token(session: AsyncSession, token_id: int, actor: str = "cli")
     return True
 
 
+def _refuse_if_lapsed(row: ApiToken, now: dt.datetime) -> None:
+    if row.revoked_at is not None:
+        raise AuthenticationError("API token revoked: ask an administrator for a new one")
+    expires = row.expires_at
+    if expires is not None and expires.tzinfo is None:  # SQLite returns naive datetimes
+        expires = expires.replace(tzinfo=dt.UTC)
+    if expires is not None and expires <= now:
+        raise AuthenticationError("API token expired: ask an administrator for a new one")
+
+
+async def recheck(session: AsyncSession, principal: Principal) -> None:
+    """Raise :class:`AuthenticationError` if the token behind ``principal`` has been revoked
+    or has expired since it was authenticated: a long-lived connection (a subscription)
+    must stop receiving what only that token could see."""
+    if principal.token_id is None:
+        return
+    row = await session.get(ApiToken, principal.token_id, populate_existing=True)
+    if row is None:
+        raise AuthenticationError("unknown API token")
+    _refuse_if_lapsed(row, utcnow())
+
+
 async def authenticate(session: AsyncSession, bearer: str | None) -> Principal:
     """The principal for a bearer token; anonymous for none. A token that was sent but is
     unknown, revoked or expired raises :class:`AuthenticationError` rather than silently
@@ -105,13 +127,7 @@ async def authenticate(session: AsyncSession, bearer: str | None) -> Principal:
     for row in candidates:
         if not hmac.compare_digest(row.digest, digest):
             continue
-        if row.revoked_at is not None:
-            raise AuthenticationError("API token revoked: ask an administrator for a new one")
-        expires = row.expires_at
-        if expires is not None and expires.tzinfo is None:  # SQLite returns naive datetimes
-            expires = expires.replace(tzinfo=dt.UTC)
-        if expires is not None and expires <= now:
-            raise AuthenticationError("API token expired: ask an administrator for a new one")
+        _refuse_if_lapsed(row, now)
         last = row.last_used_at
         if last is not None and last.tzinfo is None:
             last = last.replace(tzinfo=dt.UTC)
