@@ -144,6 +144,21 @@ class Subscriber:
                 return seen
 
 
+@pytest.fixture(autouse=True)
+def local_receivers(monkeypatch):
+    """The receivers in these tests listen on 127.0.0.1, which webhooks may only reach with
+    private addresses allowed (core/services/egress.py); the egress tests switch it off."""
+    monkeypatch.setenv("PARTNERSHIPS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true")
+    wh.get_integration_settings.cache_clear()
+    yield
+    wh.get_integration_settings.cache_clear()
+
+
+def only_public_addresses(monkeypatch) -> None:
+    monkeypatch.setenv("PARTNERSHIPS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "false")
+    wh.get_integration_settings.cache_clear()
+
+
 @pytest.fixture
 def fast_poll(monkeypatch):
     monkeypatch.setenv("PARTNERSHIPS_EVENTS_POLL_INTERVAL_S", "0.05")
@@ -460,6 +475,59 @@ async def test_a_write_that_is_refused_queues_no_delivery(api):
         assert receiver.received == []
     finally:
         await deactivate(api, "sefton", endpoint)
+
+
+# -- egress: webhooks go to the public internet only ------------------------------------------
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8080/hooks", "http://[::1]/hooks", "http://169.254.169.254/latest/meta-data/",
+    "https://10.1.2.3/hooks", "http://192.168.0.7/hooks", "http://localhost:9000/hooks", "https://db.internal/hooks",
+    "http://[::ffff:127.0.0.1]/hooks", "http://0.0.0.0/hooks",
+])
+async def test_a_webhook_may_not_point_inside_the_deployment(api, monkeypatch, url):
+    only_public_addresses(monkeypatch)
+    body = await api.gql(REGISTER, {"input": {"partnership": "merton", "url": url, "secret": "s" * 20}},
+                         as_role=("merton", Role.ADMINISTRATOR))
+    result = body["data"]["registerWebhook"]
+    assert result["__typename"] == "ValidationError" and result["field"] == "url", result
+    assert "public internet" in result["message"]
+
+
+async def test_a_public_webhook_url_is_accepted_when_private_ones_are_not(api, monkeypatch):
+    only_public_addresses(monkeypatch)
+    endpoint = await register(api, "merton", "https://hooks.example.net/partnerships", "s" * 20, None)
+    await deactivate(api, "merton", endpoint)
+
+
+async def test_a_delivery_to_a_name_that_now_resolves_inside_is_not_sent(api, monkeypatch):
+    """Registered while the name pointed outside; by delivery time its DNS answer is a private
+    address (a rebinding attack, or a misconfiguration): the attempt is refused, recorded with
+    the reason, and retried later like any failed attempt."""
+    import socket as socket_module
+
+    endpoint = await register(api, "merton", "https://hooks.example.net/partnerships", f"whsec-{uuid.uuid4().hex}",
+                              ["SEAT_ADDED"])
+    try:
+        await add_seat(api, "merton")
+        only_public_addresses(monkeypatch)
+        real = socket_module.getaddrinfo
+
+        def resolver(host, port, *args, **kwargs):  # this name's DNS answer, now
+            if host == "hooks.example.net":
+                return [(socket_module.AF_INET, socket_module.SOCK_STREAM, 6, "", ("10.0.0.5", port))]
+            return real(host, port, *args, **kwargs)
+
+        monkeypatch.setattr(socket_module, "getaddrinfo", resolver)
+        async with worker_for(api, endpoint) as worker:
+            await worker.run_once()
+        body = await api.gql(DELIVERIES, {"code": "merton", "endpoint": endpoint}, as_role=("merton", Role.ADMINISTRATOR))
+        [delivery] = body["data"]["webhookDeliveries"]["nodes"]
+        [attempt] = delivery["attempts"]
+        assert delivery["status"] == "PENDING" and attempt["succeeded"] is False and attempt["statusCode"] is None
+        assert "not sent" in attempt["error"] and "10.0.0.5" in attempt["error"]
+    finally:
+        await deactivate(api, "merton", endpoint)
 
 
 # -- authorization --------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from core.models.integrations import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from core.services import egress
 from core.services.events import EventType, event_payload, event_type, is_feed_event
 
 log = logging.getLogger("partnerships.webhooks")
@@ -74,6 +75,9 @@ class IntegrationSettings(BaseSettings):
     webhook_timeout_s: float = Field(default=10.0, description="Seconds to wait for a receiver's answer.")
     webhook_lease_s: float = Field(
         default=120.0, description="How long a worker holds an endpoint while sending to it.")
+    webhook_allow_private_addresses: bool = Field(
+        default=False, description="Let webhook URLs point at loopback, private or link-local addresses "
+        "(a receiver on this machine or network). For development and tests only: see core/services/egress.py.")
 
 
 @lru_cache
@@ -124,6 +128,11 @@ def _check_url(url: str) -> str:
                            field="url")
     if len(url) > 2000:
         raise InvalidInput("url must be at most 2000 characters", field="url")
+    if not get_integration_settings().webhook_allow_private_addresses:
+        refusal = egress.refusal_for_host(parts.hostname)
+        if refusal is not None:
+            raise InvalidInput(f"url: {refusal}; webhooks are delivered to receivers on the public internet",
+                               field="url")
     return url
 
 
@@ -282,6 +291,7 @@ class Worker:
         self.max_attempts = s.webhook_max_attempts if max_attempts is None else max_attempts
         self.timeout_s = s.webhook_timeout_s if timeout_s is None else timeout_s
         self.lease_s = s.webhook_lease_s if lease_s is None else lease_s
+        self.allow_private_addresses = s.webhook_allow_private_addresses
         self.endpoint_ids = list(endpoint_ids) if endpoint_ids is not None else None
         self.worker_id = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._client = client
@@ -408,6 +418,12 @@ class Worker:
             DELIVERY_HEADER: delivery_global_id(delivery.id),
         }
         started = time.perf_counter()
+        if not self.allow_private_addresses:  # checked again now: DNS may have changed since registration
+            parts = urlsplit(endpoint.url)
+            refusal = await egress.refusal_for_resolved(parts.hostname or "", parts.port or
+                                                        (443 if parts.scheme == "https" else 80))
+            if refusal is not None:
+                return Outcome(None, f"not sent: {refusal}", int((time.perf_counter() - started) * 1000))
         try:
             response = await self.client.post(endpoint.url, content=body, headers=headers, timeout=self.timeout_s)
             code, error = response.status_code, None
