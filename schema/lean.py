@@ -6,7 +6,7 @@ These three adjustments are applied once to the built schema, keep every answer 
 error identical (the whole test suite, the fuzzer and the authorization matrix run through
 them), and fall back to the generic path for anything unusual. They touch library
 internals, so they live here, alone, and are the first thing to check after upgrading
-strawberry or graphql-core: `tests/test_perf_counts.py`, `tests/test_fuzz.py` and the
+strawberry or graphql-core: `tests/test_lean.py`, `tests/test_perf_counts.py`, `tests/test_fuzz.py` and the
 statement-count tests will tell.
 """
 
@@ -126,11 +126,13 @@ def lean_execution(schema) -> None:
     * a relation to one concrete object type, or a list of them (marked ``call``), calls its
       resolver directly with an ``Info`` whose ``context`` is at hand and whose graphql-core
       part is built only if the resolver asks for more, and executes the object's selection
-      set straight away when the resolver returned objects of that type.
+      set straight away when the resolver returned (or, awaited, resolved to) objects of
+      that type, or a null the type allows.
 
-    Values are serialised and errors located exactly as the generic path would; anything
-    unusual — null, an awaitable, a wrong type, arguments, directives, middleware — goes
-    to graphql-core's own completion with the value already resolved."""
+    Values are serialised and errors located exactly as the generic path would
+    (``tests/test_lean.py`` compares the two); anything unusual — a null where none is
+    allowed, a wrong type, arguments, directives, middleware — goes to graphql-core's own
+    completion with the value already resolved."""
     from graphql import Undefined
     from graphql.execution.executor import Path
     from graphql.pyutils import gather_with_cancel
