@@ -38,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
+#: In RESULTS.md, what follows this line is written by hand and kept by every run.
+HAND_WRITTEN = "<!-- Written by hand below this line; `make bench` rewrites only what is above it. -->"
 
 
 # ----------------------------------------------------------------------------- settings
@@ -171,6 +173,43 @@ class Report:
     def floor_rps(self) -> float | None:
         return next((r.rps for r in self.rows if r.server == "floor" and r.rps), None)
 
+    def targets(self) -> str:
+        """Issue 9's targets, each with what this run measured and whether it is met."""
+        floor = self.floor_rps()
+
+        def row(scenario: str):
+            return next((r for r in self.rows if r.scenario.startswith(scenario) and r.result), None)
+
+        lines = ["| target | measured | met |", "|---|---|---|"]
+
+        def ratio(label: str, scenario: str, at_least: float) -> None:
+            r = row(scenario)
+            if r is None or not floor:
+                lines.append(f"| {label} | n/a | n/a |")
+            else:
+                value = r.rps / floor
+                lines.append(f"| {label} | {value:.2f}× | {'yes' if value >= at_least else 'NO'} |")
+
+        def latency(label: str, scenario: str) -> None:
+            r = row(scenario)
+            if r is None:
+                lines.append(f"| {label} | n/a | n/a |")
+            else:
+                p50 = r.result["p50_ms"]
+                lines.append(f"| {label} | {_ms(p50)} ms p50 | {'yes' if p50 < 1000 else 'NO'} |")
+
+        ratio("cache hit, one partnership's page: ≥ 3× the floor", "page (cache hit)", 3.0)
+        ratio("cache miss, the same page: ≥ 0.1× the floor", "page (cache off)", 0.1)
+        latency("`compare` over every partnership, cold: < 1 s", "compare over all")
+        latency("`overdue` over every partnership, cold: < 1 s", "overdue over all")
+        peaks = [s.peak_rss_kb for s in self.servers if s.name != "floor" and s.peak_rss_kb]
+        if peaks:
+            peak = max(peaks) / 1024
+            lines.append(f"| peak RSS of one worker: < 300 MB | {peak:.0f} MB | {'yes' if peak < 300 else 'NO'} |")
+        errors = sum(r.result["errors"] for r in self.rows if r.result)
+        lines.append(f"| no failed requests | {errors} errors | {'yes' if errors == 0 else 'NO'} |")
+        return "\n".join(lines)
+
     def table(self) -> str:
         floor = self.floor_rps()
         head = ["scenario", "server", "req/s", "× floor", "p50 ms", "p99 ms", "SQL/req", "errors"]
@@ -204,7 +243,7 @@ class Report:
             f"Load: {self.args.concurrency} concurrent keep-alive connections from one client process, "
             f"{self.args.duration:g} s per scenario after {self.args.warmup:g} s warm-up; one server process each, "
             "started one at a time; client, server and PostgreSQL share the machine.", "",
-            self.table(), "",
+            self.table(), "", "Targets (issue 9):", "", self.targets(), "",
             "Scenarios: *page* = one partnership's full nested page (`bench/queries.py` PAGE; the floor returns the "
             "same document from one hand-written `json_agg` statement, checked equal before the run); *list* = "
             "`partnerships(first: 20)`; *addSeat* = one seat added per request with a business-unit token "
@@ -584,10 +623,15 @@ def main(argv: list[str] | None = None) -> int:
     report = asyncio.run(main_async(args))
     print()
     print(report.table())
+    print()
+    print(report.targets())
     for note in report.notes:
         print(f"note: {note}")
     if args.out:
-        args.out.write_text(report.markdown(command.strip(), started, time.perf_counter() - t0))
+        text = report.markdown(command.strip(), started, time.perf_counter() - t0)
+        if args.out.exists() and HAND_WRITTEN in (previous := args.out.read_text()):
+            text += "\n" + HAND_WRITTEN + previous.split(HAND_WRITTEN, 1)[1]  # notes written by hand stay
+        args.out.write_text(text)
         print(f"wrote {args.out}")
     return 0
 
