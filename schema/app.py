@@ -6,6 +6,7 @@ import contextlib
 import gc
 import json
 
+import orjson
 import structlog
 from cross_web import HTTPException
 from sqlalchemy import text
@@ -79,6 +80,15 @@ class GraphQLApp(GraphQL):
         lean_resolvers(self.schema)
         stable_validation_rules(self.schema)
         lean_execution(self.schema)
+
+    def encode_json(self, data: object) -> str:
+        """Answers as compact JSON, by orjson: a partnership's page is ~115 KB, and the
+        standard library's encoder took a tenth of a cold request (profiled under load).
+        A string, not bytes, so WebSocket messages stay text frames."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:  # what orjson refuses (a key that is not a string, an int over 64 bits)
+            return json.dumps(data, separators=(",", ":"))
 
     async def get_context(self, request, response) -> Context:
         principal = getattr(request.state, "principal", None)
