@@ -77,13 +77,19 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="A page of a list, Relay style.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page, with cursors.")
+    page: strawberry.Private[Sequence[T]]  # the items of this page …
+    start: strawberry.Private[int]  # … and the offset of the first in the whole list
     page_info: PageInfo = strawberry.field(description="Pagination state.")
     total_count: int = strawberry.field(description="Number of items in the whole list.")
 
+    @strawberry.field(description="The items of this page, with cursors.")
+    def edges(self) -> list[Edge[T]]:
+        # built on demand: most clients read `nodes`, and a page holds up to 100 items
+        return [Edge(cursor=_cursor(self.start + i), node=n) for i, n in enumerate(self.page)]
+
     @strawberry.field(description="The items of this page, without cursors.")
     def nodes(self) -> list[T]:
-        return [e.node for e in self.edges]
+        return list(self.page)
 
 
 @lru_cache(maxsize=4096)  # pure; a page of 100 seats needs 100 of them (issue 9)
@@ -107,15 +113,15 @@ def paginate(items: Sequence[T], first: int | None, after: str | None, max_page:
         raise BadArgument(f"`first` must be between 0 and {max_page}; got {first}. Page with `after`.")
     start = _offset(after) + 1 if after else 0
     size = max_page if first is None else first
-    page = items[start : start + size]
-    edges = [Edge(cursor=_cursor(start + i), node=n) for i, n in enumerate(page)]
+    page = list(items[start : start + size])
     return Connection(
-        edges=edges,
+        page=page,
+        start=start,
         page_info=PageInfo(
             has_next_page=start + len(page) < len(items),
             has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=_cursor(start) if page else None,
+            end_cursor=_cursor(start + len(page) - 1) if page else None,
         ),
         total_count=len(items),
     )
