@@ -179,14 +179,15 @@ GC_THRESHOLD = (10_000, 10, 10)
 
 def settle_gc() -> None:
     """After start-up: move everything built so far (schema, plugins, registry, SQLAlchemy
-    metadata; ~500k objects with 150 boroughs installed) out of the collector's reach, and
+    metadata; ~180k objects with 150 boroughs installed) out of the collector's reach, and
     collect young objects less often. A full collection over the start-up heap costs ~170 ms
     and, with default thresholds, ran every few requests (DESIGN: 1.3–2.4× on reads).
 
-    The second collection, over the now empty oldest generation, matters: CPython runs a
-    full collection only once the objects promoted since the last one exceed a quarter of
-    what that one found. Left at the start-up heap's ~500k, requests' garbage cycles
-    (~40k objects for a full ``compare``) piled up for dozens of requests — 14 MB each."""
+    The second collection, over the now empty oldest generation, resets what CPython
+    measures full collections against: it runs one only once the objects promoted since
+    the last exceed a quarter of what that one found, and left at the start-up heap, any
+    garbage cycle a request leaves (loaders break theirs: ``Loaders.forget``) would wait
+    for ~45k promotions."""
     gc.collect()
     gc.freeze()
     gc.collect()
