@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     token_lifetime_days: int = Field(default=365, description="Default lifetime of a new API token.")
     response_cache: bool = Field(default=True, description="Cache query answers until the next write.")
     response_cache_entries: int = Field(default=2048, description="Most cached answers kept per worker.")
+    response_cache_mb: int = Field(
+        default=64, ge=1, description="Most megabytes of cached answers kept per worker (a partnership's full "
+        "page is ~115 KB); the least recently used go first.")
     host: str = Field(default="127.0.0.1", description="Address `partnerships serve` listens on.")
     port: int = Field(default=8000, description="Port `partnerships serve` listens on.")
     # Operability (logs, metrics, backups): see docs/deployment.md.

@@ -203,7 +203,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                      registry=registry if registry is not None else discover(), engine=engine)
     graphql = GraphQLApp(state)
 
-    cache = ResponseCache(state.sessions, settings.response_cache_entries, engine) if settings.response_cache else None
+    cache = ResponseCache(state.sessions, settings.response_cache_entries, engine,
+                          max_bytes=settings.response_cache_mb * 1024 * 1024) if settings.response_cache else None
     state.cache = cache
 
     async def cached(request: Request, key: CacheKey):

@@ -142,10 +142,13 @@ def _fail(future: asyncio.Future, exc: BaseException) -> None:
 
 
 class ResponseCache:
-    def __init__(self, sessions: async_sessionmaker, max_entries: int = 2048, engine: AsyncEngine | None = None):
+    def __init__(self, sessions: async_sessionmaker, max_entries: int = 2048, engine: AsyncEngine | None = None,
+                 max_bytes: int = 64 * 1024 * 1024):
         self.sessions = sessions
         self.engine = engine
         self.max_entries = max_entries
+        self.max_bytes = max_bytes  # answers differ a thousandfold in size: bound the memory, not only the count
+        self.bytes = 0
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -225,8 +228,14 @@ class ResponseCache:
 
     def put(self, key: Key, version: int, body: bytes) -> Entry:
         entry = Entry(version=version, body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        if len(body) > self.max_bytes:  # served, not kept
+            return entry
+        replaced = self.entries.pop(key.digest, None)
+        if replaced is not None:
+            self.bytes -= len(replaced.body)
         self.entries[key.digest] = entry
-        self.entries.move_to_end(key.digest)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        self.bytes += len(body)
+        while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+            _, evicted = self.entries.popitem(last=False)
+            self.bytes -= len(evicted.body)
         return entry

@@ -134,3 +134,22 @@ async def test_the_cache_can_be_switched_off(api, registry):
     finally:
         await off.client.aclose()
         await off.app.state.partnerships.engine.dispose()
+
+
+def test_the_cache_is_bounded_by_bytes_as_well_as_by_count():
+    """Answers differ a thousandfold in size (a name vs a partnership's 115 KB page), so a
+    count alone would not bound a worker's memory: the least recently used go first."""
+    from schema.cache import Key, ResponseCache
+
+    cache = ResponseCache(sessions=None, max_entries=100, max_bytes=1000)
+    a, b, c, big = (Key(name, None) for name in ("a", "b", "c", "big"))
+    cache.put(a, 1, b"x" * 400)
+    cache.put(b, 1, b"y" * 400)
+    assert cache.get(a, 1) is not None  # a is now the most recently used
+    cache.put(c, 1, b"z" * 400)  # 1,200 bytes: b, the least recently used, goes
+    assert cache.get(b, 1) is None and cache.get(a, 1) is not None and cache.get(c, 1) is not None
+    assert cache.bytes == 800
+    served = cache.put(big, 1, b"w" * 1001)  # larger than the whole cache: served, not kept
+    assert served.body == b"w" * 1001 and cache.get(big, 1) is None and cache.bytes == 800
+    cache.put(a, 2, b"v" * 100)  # a newer answer replaces the old one's bytes
+    assert cache.bytes == 500 and cache.get(a, 2).body == b"v" * 100
