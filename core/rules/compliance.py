@@ -70,6 +70,12 @@ class ItemResult:
         return bool(self.evidence)
 
 
+def cited(rows: Iterable[tuple[ComplianceItem, str, str]], document: str) -> list[Evidence]:
+    """Evidence from a plugin's table of ``(item, section, what the document says there)``,
+    each cited to ``document`` at its section: what a ``compliance_evidence`` hook returns."""
+    return [Evidence(item, summary, Citation(document, section)) for item, section, summary in rows]
+
+
 def checklist(evidence: Iterable[Evidence]) -> list[ItemResult]:
     """Every item, in WT2018's order, with the evidence found for it (none: missing)."""
     by_item: dict[ComplianceItem, list[Evidence]] = {item: [] for item in ComplianceItem}

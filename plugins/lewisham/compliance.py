@@ -15,8 +15,7 @@ Offending" — which say nothing about how such settings are included).
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
-from core.rules.common import Citation
-from core.rules.compliance import ComplianceItem, Evidence
+from core.rules.compliance import ComplianceItem, cited
 
 __all__ = ["compliance_evidence"]
 
@@ -77,4 +76,4 @@ EVIDENCE: tuple[tuple[ComplianceItem, str, str], ...] = (
 
 @hookimpl
 def compliance_evidence(document):
-    return [Evidence(item, summary, Citation(document, section)) for item, section, summary in EVIDENCE]
+    return cited(EVIDENCE, document)

@@ -13,8 +13,7 @@ says how it aligns with the arrangements.
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
-from core.rules.common import Citation
-from core.rules.compliance import ComplianceItem, Evidence
+from core.rules.compliance import ComplianceItem, cited
 
 __all__ = ["compliance_evidence"]
 
@@ -71,4 +70,4 @@ EVIDENCE: tuple[tuple[ComplianceItem, str, str], ...] = (
 
 @hookimpl
 def compliance_evidence(document):
-    return [Evidence(item, summary, Citation(document, section)) for item, section, summary in EVIDENCE]
+    return cited(EVIDENCE, document)

@@ -71,9 +71,6 @@ class Answer:
     sources: list[Source]
 
 
-_src = source_of  # the one Citation → Source conversion (schema.types.common)
-
-
 def _words(value: str) -> str:
     return value.replace("_", " ").lower()
 
@@ -178,7 +175,7 @@ async def voting(info: Info, p, fy: FinancialYear) -> Answer:
         r = rules.voting_rule(ctx.pm, group=ctx.ref, seats=ctx.seats, partners=ctx.partners, document=ctx.document)
         value[label] = {"group": g.name, "carries": r.carries, "tie": r.tie.value, "voters": len(r.voters)}
         words.append(f"{g.name}: {len(r.voters)} votes; {r.carries}")
-        sources.append(_src(r.source))
+        sources.append(source_of(r.source))
     return Answer(value, "; ".join(words), sources)
 
 
@@ -253,8 +250,8 @@ async def review_timescales(info: Info, p, fy: FinancialYear) -> Answer:
              t.rapid_review_group_source]
     sources: list[Source] = []
     for c in cited:
-        if c is not None and _src(c) not in sources:
-            sources.append(_src(c))
+        if c is not None and source_of(c) not in sources:
+            sources.append(source_of(c))
     return Answer({
         "panelNotificationWorkingDays": t.panel_notification_working_days,
         "rapidReviewWorkingDays": t.rapid_review_working_days,

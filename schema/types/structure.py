@@ -45,13 +45,6 @@ def _ctx(info: Info) -> Context:
     return info.context
 
 
-async def _source(info: Info, partnership_id: int, section: str | None) -> Source | None:
-    if section is None:
-        return None
-    p = await _ctx(info).loaders.partnership_by_id.load(partnership_id)
-    return Source(document=p.document.title, section=section)
-
-
 # Hot relations resolve with plain ``def`` resolvers that return the related object at once
 # when a sibling already loaded it (the usual case on a page), and an awaitable otherwise:
 # no coroutine, task or await per object (issue 9, "no per-object awaits on hot paths").
