@@ -34,17 +34,20 @@ run: install
 test: install system-deps
 	$(BIN)/pytest -q
 
-## make check: lint and schema drift (fast)
+## make check: lint, architecture rules (import cycles, plugin API, hookimpl registration), drift
 check: install
 	$(BIN)/ruff check core schema plugins tests bench
+	$(BIN)/python -m core.kit.architecture
 	$(BIN)/partnerships export-schema --check
 	$(BIN)/partnerships hooks-doc --check
+	$(BIN)/partnerships rules-doc --check
 	$(BIN)/partnerships config-docs --check
 
-## make schema: rewrite the generated files (SDL, hook reference, configuration reference)
+## make schema: rewrite the generated files (SDL, hook reference, rulebooks, configuration reference)
 schema: install
 	$(BIN)/partnerships export-schema
 	$(BIN)/partnerships hooks-doc
+	$(BIN)/partnerships rules-doc
 	$(BIN)/partnerships config-docs
 
 ## make bench: benchmarks that print figures

@@ -18,9 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.enums import AgencyKind, ChairBasis, GroupKind, SeatRole
+from core.weburl import is_web_url
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 # Lengths match the database columns, so an over-long value fails here with its path.
@@ -41,6 +42,14 @@ class Document(_Strict):
     version: str | None = None
     url: str | None = None
     seed_file: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _web_link(cls, value: str | None) -> str | None:
+        """A link browsers will follow: never ``javascript:`` or ``data:`` (core/weburl.py)."""
+        if value is not None and not is_web_url(value):
+            raise ValueError("must be an absolute http:// or https:// URL, e.g. https://example.org/arrangements.pdf")
+        return value
 
 
 class PartnershipInfo(_Strict):
@@ -84,15 +93,19 @@ class ChairData(_Strict):
     basis: ChairBasis
     office: Name | None = None  # who holds it, as the document puts it
     seat: Code | None = None  # the seat that chairs, where one fixed seat does
-    rotation: list[Code] = Field(default_factory=list)  # agency codes, in the agreed order
-    rotation_start: str | None = None  # financial year of the first in the order, "2019/20"
+    # The agencies the chair rotates among, as listed (the document's order is stated only
+    # where the borough's rulebook says so: see core.rules.governance.rotation_answer).
+    rotation: list[Code] = Field(default_factory=list)
+    rotation_start: str | None = None  # financial year the first listed agency chairs, "2019/20"
     vice_chair: Name | None = None
     source: Ref | None = None
 
     @model_validator(mode="after")
     def _rotation_is_complete(self) -> Self:
-        if self.basis in (ChairBasis.ANNUAL_ROTATION, ChairBasis.ROTATION) and not self.rotation:
-            raise ValueError("a rotating chair needs `rotation`: the agency codes in order")
+        # A rotation among agencies the document does not list, or in an order it does not
+        # give, is still a rotation: its unknowns are answered as not stated, never guessed.
+        if self.rotation_start is not None and not self.rotation:
+            raise ValueError("rotation_start names the year the first agency of `rotation` chairs: list `rotation`")
         if self.rotation_start is not None and not FINANCIAL_YEAR.match(self.rotation_start):
             raise ValueError("rotation_start must be a financial year like '2019/20'")
         return self

@@ -7,6 +7,7 @@ they read what the published documents say and nothing marked confidential.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -59,3 +60,28 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+
+
+class MalformedAuthorization(Exception):
+    """An ``Authorization`` value that is not ``Bearer <token>``. Refused rather than read as
+    anonymous: a client that sends ``Token x`` or a bare token means to be someone, and
+    answering it as the public hides its mistake (and shows it less than it expects)."""
+
+
+#: RFC 6750: the scheme (case-insensitive), one or more spaces, a b64token; nothing else.
+_BEARER = re.compile(r"[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*)")
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization`` header; None when there is none (the public).
+
+    Raises :class:`MalformedAuthorization` for any other form (``Token x``, ``Basic …``,
+    ``Bearer:x``, a bare token, a tab for the space, trailing words)."""
+    if header is None or header == "":
+        return None
+    match = _BEARER.fullmatch(header)
+    if match is None:
+        raise MalformedAuthorization(
+            "the Authorization header must be 'Bearer <token>' (the word Bearer, a space, the token); "
+            "send no header to read as the public")
+    return match.group(1)

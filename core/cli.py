@@ -1,7 +1,8 @@
-"""`partnerships`: serve the API, migrate, load the boroughs, export the schema, issue tokens.
+"""`partnerships`: serve the API, migrate, load the boroughs, issue tokens, export data.
 
-The CLI is the application's outer edge, so it is the one core module that reaches into
-``schema`` (lazily, inside the commands that serve or export it).
+Core never imports ``schema``: commands that belong to the GraphQL layer (``export-schema``)
+are contributed from there through the ``partnerships.commands`` entry-point group and added
+to this group when the CLI starts; ``serve`` names the app factory as a string for uvicorn.
 """
 
 from __future__ import annotations
@@ -15,10 +16,32 @@ import click
 from core.config import get_settings
 from core.enums import Role
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+COMMANDS_GROUP = "partnerships.commands"
 
 
-@click.group()
+class _Cli(click.Group):
+    """The command group, plus every command other packages contribute (entry points)."""
+
+    def _contributed(self) -> None:
+        if getattr(self, "_loaded", False):
+            return
+        self._loaded = True
+        import importlib.metadata
+
+        for ep in importlib.metadata.entry_points(group=COMMANDS_GROUP):
+            if ep.name not in self.commands:
+                self.add_command(ep.load(), ep.name)
+
+    def list_commands(self, ctx):
+        self._contributed()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        self._contributed()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Cli)
 def main() -> None:
     """Partnerships Graph: safeguarding children partnerships as live, rule-checked data."""
 
@@ -52,14 +75,18 @@ async def _load(codes: tuple[str, ...]) -> int:
             for rules in registry:
                 if codes and rules.code not in codes:
                     continue
-                report = await load_partnership(session, rules)
-                click.echo(
-                    f"{rules.code}: {'changed' if report.changed else 'unchanged'} "
-                    f"(+{report.created} ~{report.updated} -{report.removed})"
-                )
+                _echo_report(await load_partnership(session, rules))
     finally:
         await engine.dispose()
     return 0
+
+
+def _echo_report(report) -> None:
+    """A load's counts, then each change and each thing it left alone on purpose."""
+    click.echo(f"{report.code}: {'changed' if report.changed else 'unchanged'} "
+               f"(+{report.created} ~{report.updated} -{report.removed})")
+    for line in report.details:
+        click.echo(f"  {line}")
 
 
 @main.command()
@@ -104,24 +131,6 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
     )
 
 
-@main.command("export-schema")
-@click.option("--check", is_flag=True, help="Fail if the checked-in SDL differs from the code.")
-def export_schema(check: bool) -> None:
-    """Write the SDL to schema/schema.graphql (or check it is current)."""
-    from schema.root import build_schema
-
-    sdl = str(build_schema(get_settings())).rstrip() + "\n"
-    if check:
-        current = SCHEMA_FILE.read_text() if SCHEMA_FILE.exists() else ""
-        if current != sdl:
-            click.echo("schema/schema.graphql is out of date: run `partnerships export-schema`", err=True)
-            sys.exit(1)
-        click.echo("schema/schema.graphql is current")
-        return
-    SCHEMA_FILE.write_text(sdl)
-    click.echo(f"wrote {SCHEMA_FILE.name}")
-
-
 @main.group()
 def token() -> None:
     """API tokens (shown once; stored hashed)."""
@@ -142,7 +151,8 @@ async def _with_session(fn):
 @click.option("--partnership", "partnership", default=None, help="Partnership code (omit for a platform administrator).")
 @click.option("--role", type=click.Choice([r.value.lower() for r in Role if r != Role.PUBLIC]), required=True)
 @click.option("--label", default="", help="Who or what the token is for.")
-@click.option("--days", default=None, type=int, help="Lifetime in days (default from settings).")
+@click.option("--days", default=None, type=click.IntRange(min=1),
+              help="Lifetime in days, at least 1 (default from settings). Every token expires.")
 def token_create(partnership: str | None, role: str, label: str, days: int | None) -> None:
     """Issue a token and print it once."""
     from core.services.identity import TokenError, create_token
@@ -155,7 +165,7 @@ def token_create(partnership: str | None, role: str, label: str, days: int | Non
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     click.echo(issued.secret)
-    click.echo(f"token {issued.id}, expires {issued.expires_at:%Y-%m-%d}", err=True)
+    click.echo(f"token {issued.id}, expires {issued.expires_at:%Y-%m-%d %H:%M} UTC", err=True)
 
 
 @token.command("revoke")
@@ -208,18 +218,20 @@ def export_cmd(code: str, fmt: str, out: Path | None, include_confidential: bool
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_cmd(file: Path) -> None:
+@click.option("--replace", is_flag=True,
+              help="Replace the published structure of a partnership already installed with the same code "
+                   "(what users recorded is kept). Without it, such a file is refused.")
+def import_cmd(file: Path, replace: bool) -> None:
     """Import a Popolo export (as written by `partnerships export`) into the database."""
     from core.arrangements import ArrangementsError
     from core.exports.service import import_popolo
 
     try:
-        report = asyncio.run(_with_session(lambda s: import_popolo(s, file)))
+        report = asyncio.run(_with_session(lambda s: import_popolo(s, file, replace_existing=replace)))
     except ArrangementsError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"{report.code}: {'changed' if report.changed else 'unchanged'} "
-               f"(+{report.created} ~{report.updated} -{report.removed})")
+    _echo_report(report)
 
 
 @main.group()
@@ -311,6 +323,23 @@ def plugin_check(codes: tuple[str, ...], notes: bool) -> None:
         click.echo(report.format(notes=notes))
     if not all(r.ok for r in reports):
         sys.exit(1)
+
+
+@main.command("rules-doc")
+@click.option("--check", is_flag=True, help="Fail if docs/rules/<code>.md differ from the rulebooks.")
+def rules_doc(check: bool) -> None:
+    """Write docs/rules/<code>.md, each installed borough's rulebook, from its rulebook.toml."""
+    from core.kit import rules_doc as doc
+
+    if check:
+        stale = doc.stale()
+        if stale:
+            click.echo(f"out of date: {', '.join(p.name for p in stale)}: run `{doc.REGENERATE}`", err=True)
+            sys.exit(1)
+        click.echo("docs/rules is current")
+        return
+    for path in doc.write():
+        click.echo(f"wrote docs/rules/{path.name}")
 
 
 @main.command("hooks-doc")

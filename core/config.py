@@ -28,7 +28,35 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=2000, description="Most lexical tokens in a document.")
     max_aliases: int = Field(default=30, description="Most aliases in a document.")
     max_page_size: int = Field(default=100, description="Largest `first:` on a connection.")
-    max_body_bytes: int = Field(default=100_000, description="Largest accepted request body.")
+    max_body_bytes: int = Field(
+        default=100_000, description="Largest accepted request body (and WebSocket operation).")
+    # What one request may cost: see docs/limits.md.
+    max_query_cost: int = Field(
+        default=50_000, ge=1,
+        description="Highest static cost of an operation, computed before it runs: every object it may "
+        "return counts 1, and a list counts its items at its `first:` (or the page size, `max_page_size`) or, "
+        "unpaged, at `cost_list_size`. A partnership's full page costs ~32,000.")
+    cost_list_size: int = Field(
+        default=10, ge=1, description="Items a list without `first:` (subgroups, a rotation …) is costed at.")
+    max_response_bytes: int = Field(
+        default=8_000_000, ge=1, description="Largest answer sent; a larger one is replaced by a "
+        "`RESPONSE_TOO_LARGE` error stating its size.")
+    request_time_limit_s: float = Field(
+        default=10.0, gt=0, description="Seconds a query or mutation may run before it is stopped with "
+        "`TIMEOUT` (subscriptions are not limited).")
+    body_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a client may take to send a request body.")
+    rate_limit: str = Field(
+        default="50/second;1000/minute",
+        description="Requests per client (a token, or the address of an anonymous caller), in the `limits` "
+        "notation (`N/second`, `N/minute`, … joined by `;`); empty turns it off. WebSocket operations count too.")
+    rate_limit_storage_url: str | None = Field(
+        default=None, description="Where rate-limit counts are kept, shared by every worker and host: a "
+        "Redis URL such as `redis://127.0.0.1:6379/0`. Unset: in memory, per worker.")
+    max_subscriptions_per_connection: int = Field(
+        default=20, ge=1, description="Operations in flight (subscriptions included) on one WebSocket.")
+    max_subscriptions_per_client: int = Field(
+        default=50, ge=1, description="Operations in flight over all of one client's WebSockets (per worker).")
     statement_timeout_ms: int = Field(
         default=5000, description="PostgreSQL statement timeout per statement, in milliseconds."
     )
@@ -36,12 +64,19 @@ class Settings(BaseSettings):
     pool_timeout_s: float = Field(
         default=5.0, description="Seconds to wait for a free pooled connection before failing."
     )
-    token_lifetime_days: int = Field(default=365, description="Default lifetime of a new API token.")
+    token_lifetime_days: int = Field(
+        default=365, ge=1, description="Default lifetime of a new API token, in days (every token expires).")
     response_cache: bool = Field(default=True, description="Cache query answers until the next write.")
     response_cache_entries: int = Field(default=2048, description="Most cached answers kept per worker.")
     response_cache_mb: int = Field(
         default=64, ge=1, description="Most megabytes of cached answers kept per worker (a partnership's full "
         "page is ~115 KB); the least recently used go first.")
+    response_cache_entry_kb: int = Field(
+        default=1024, ge=1, description="Largest answer kept in the response cache, in KB; larger ones are "
+        "served but not kept.")
+    response_cache_client_share: float = Field(
+        default=0.25, gt=0, le=1, description="Most of the response cache (entries and bytes) one client's "
+        "answers may fill; past it, that client's own least recently used answers go first.")
     host: str = Field(default="127.0.0.1", description="Address `partnerships serve` listens on.")
     port: int = Field(default=8000, description="Port `partnerships serve` listens on.")
     # Operability (logs, metrics, backups): see docs/deployment.md.

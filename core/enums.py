@@ -36,6 +36,15 @@ class GroupKind(enum.StrEnum):
     PANEL = "PANEL"
 
 
+class SeatOrigin(enum.StrEnum):
+    """Where a seat comes from: the partnership's published document (brought in by
+    ``partnerships load`` or ``import``) or a write through the API. A load reconciles only
+    what the document published; it never changes what users recorded."""
+
+    PUBLISHED = "PUBLISHED"
+    RECORDED = "RECORDED"
+
+
 class SeatRole(enum.StrEnum):
     """The capacity in which a seat is held in a group."""
 

@@ -8,8 +8,15 @@ hook with ``trylast=True``; a borough overrides by implementing the same hook, a
 returning ``None`` hands the question back to the baseline.
 
 Hooks are synchronous and pure: domain values in, domain values out. They never touch a
-database session, a request or a GraphQL type. Call them only through the typed helpers
-in ``core.plugins``.
+database session, a request or a GraphQL type. Every argument and answer is annotated
+below; the conformance kit builds arguments from these annotations. Core asks them only
+through ``Registry.rules_for(code)`` (``core.plugins.PartnershipRules``); a plugin imports
+everything it needs from ``core.plugin_api``.
+
+A hookimpl may take only the arguments it needs (pluggy passes the ones it names), so a
+hook can gain an argument without breaking any borough. Every rule answer's ``source`` is
+a ``Citation`` with a status — STATED with the quoted words, DERIVED with the step,
+BASELINE or NOT_STATED with the reason (``core.plugin_api.stated`` and friends).
 """
 
 from __future__ import annotations
@@ -17,6 +24,35 @@ from __future__ import annotations
 from pathlib import Path
 
 import pluggy
+
+from core.financial_year import FinancialYear
+from core.rules.common import PartnerRef
+from core.rules.compliance import Evidence
+from core.rules.disputes import DisputeKind, EscalationLadder
+from core.rules.funding import (
+    Apportionment,
+    FundingDefaultAction,
+    HostArrangement,
+    Involvement,
+    PublishedFunding,
+    ReviewCost,
+)
+from core.rules.governance import (
+    AppointmentRef,
+    AttendancePolicy,
+    ChairAnswer,
+    ChairSelection,
+    DecisionRef,
+    ExecutiveActionRule,
+    GroupRef,
+    MeetingRules,
+    Problem,
+    ProxyRule,
+    QuorumRuling,
+    SeatRef,
+    VotingRule,
+)
+from core.rules.reviews import AnnualReportRecipients, ReviewTimescales
 
 PROJECT = "partnerships"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -39,11 +75,32 @@ def partnership_arrangements() -> Path | None:
     """
 
 
+@hookspec(firstresult=True)
+def partnership_rulebook() -> Path | None:
+    """Return the path of this borough's rulebook (``rulebook.toml``): every rule sentence of
+    its document with status, section, quoted words, the plain-English rule and the API field
+    that applies it (format: ``core.rules.rulebook``). Served as ``Partnership.rulebook`` and
+    generated into ``docs/rules/<code>.md``. ``None``: the baseline's rulebook (WT2018 only).
+
+    Cite its entries from your hookimpls so an answer and the rulebook say the same.
+
+    Example::
+
+        RULES = Rulebook.load(Path(__file__).with_name("rulebook.toml"))
+
+        @hookimpl
+        def partnership_rulebook():
+            return RULES.path
+    """
+
+
 # ---------------------------------------------------------------- governance hooks
 
 
 @hookspec(firstresult=True)
-def governance_quorum(group, seats, present, partners, acting_for_partnership, document):
+def governance_quorum(group: GroupRef, seats: tuple[SeatRef, ...], present: tuple[SeatRef, ...],
+                      partners: tuple[PartnerRef, ...], acting_for_partnership: bool, document: str,
+                      ) -> QuorumRuling | None:
     """Whether a meeting of a group is quorate with the seats represented at it.
 
     Arguments (keywords):
@@ -75,7 +132,8 @@ def governance_quorum(group, seats, present, partners, acting_for_partnership, d
 
 
 @hookspec(firstresult=True)
-def governance_voting_rule(group, seats, partners, document):
+def governance_voting_rule(group: GroupRef, seats: tuple[SeatRef, ...], partners: tuple[PartnerRef, ...],
+                           document: str) -> VotingRule | None:
     """Who may vote in a group, what carries and what a tie means.
 
     Arguments (keywords):
@@ -102,7 +160,8 @@ def governance_voting_rule(group, seats, partners, document):
 
 
 @hookspec(firstresult=True)
-def governance_chair(group, financial_year, recorded, partners, document):
+def governance_chair(group: GroupRef, financial_year: FinancialYear, recorded: ChairSelection | None,
+                     partners: tuple[PartnerRef, ...], document: str) -> ChairAnswer | None:
     """Who chairs a group in a UK financial year, and on what basis.
 
     Arguments (keywords):
@@ -132,7 +191,7 @@ def governance_chair(group, financial_year, recorded, partners, document):
 
 
 @hookspec(firstresult=True)
-def governance_proxy_rule(group, document):
+def governance_proxy_rule(group: GroupRef, document: str) -> ProxyRule | None:
     """Whether a member of a group may send a proxy, and on what condition.
 
     Arguments (keywords): group: ``GroupRef``; document: title for the Citation.
@@ -154,7 +213,8 @@ def governance_proxy_rule(group, document):
 
 
 @hookspec
-def governance_appointment_problems(appointment, current, document):
+def governance_appointment_problems(appointment: AppointmentRef, current: tuple[AppointmentRef, ...],
+                                    document: str) -> list[Problem] | None:
     """Why an appointment may not be made (collecting: every plugin's problems are joined).
 
     Arguments (keywords):
@@ -178,7 +238,8 @@ def governance_appointment_problems(appointment, current, document):
 
 
 @hookspec(firstresult=True)
-def governance_executive_action_rule(group, decision, document):
+def governance_executive_action_rule(group: GroupRef, decision: DecisionRef, document: str,
+                                     ) -> ExecutiveActionRule | None:
     """Whether a decision may be taken for a group between meetings, and what must follow.
 
     Arguments (keywords): group: ``GroupRef``; decision: ``DecisionRef(method, taken_by,
@@ -201,7 +262,7 @@ def governance_executive_action_rule(group, decision, document):
 
 
 @hookspec(firstresult=True)
-def governance_attendance_policy(group, document):
+def governance_attendance_policy(group: GroupRef, document: str) -> AttendancePolicy | None:
     """The attendance a group expects of its members, as a policy core evaluates.
 
     Arguments (keywords): group: ``GroupRef``; document: title for the Citation.
@@ -220,11 +281,32 @@ def governance_attendance_policy(group, document):
     """
 
 
+@hookspec(firstresult=True)
+def governance_meeting_rules(group: GroupRef, document: str) -> MeetingRules | None:
+    """The deadlines a group's meetings are held to: notice of the dates, papers, minutes.
+
+    Arguments (keywords): group: ``GroupRef``; document: title for the Citations.
+
+    Returns a ``core.rules.governance.MeetingRules(notice, papers, minutes, reasons, source)``:
+    each a ``Deadline(amount, unit, source)`` (units WORKING_DAYS — counted on England's
+    bank-holiday calendar — DAYS, WEEKS, MONTHS) or ``None`` where the document states none.
+    Core checks every meeting's dates against them (``Meeting.deadlines``). ``None`` hands the
+    question back to the baseline: no deadline is stated (WT2018 sets none).
+
+    Example (Lewisham MoU: papers at least five working days before the meeting)::
+
+        @hookimpl
+        def governance_meeting_rules(group):
+            s = RULES.cite("meetings-papers", document)
+            return MeetingRules(None, Deadline(5, DeadlineUnit.WORKING_DAYS, s), None, ("…",), s)
+    """
+
+
 # ---------------------------------------------------------------- disputes hooks
 
 
 @hookspec(firstresult=True)
-def dispute_escalation_ladder(kind, document):
+def dispute_escalation_ladder(kind: DisputeKind, document: str) -> EscalationLadder | None:
     """The escalation ladder a dispute of a kind climbs: ordered stages, who acts, what they may do.
 
     Arguments (keywords):
@@ -263,7 +345,8 @@ def dispute_escalation_ladder(kind, document):
 
 
 @hookspec(firstresult=True)
-def funding_host_arrangement(financial_year, partners, document):
+def funding_host_arrangement(financial_year: FinancialYear, partners: tuple[PartnerRef, ...], document: str,
+                             ) -> HostArrangement | None:
     """Who hosts the partnership's money in a financial year, in which role, and who decides what.
 
     Arguments (keywords):
@@ -293,7 +376,8 @@ def funding_host_arrangement(financial_year, partners, document):
 
 
 @hookspec(firstresult=True)
-def review_cost_apportionment(costs, involvement, partners, document):
+def review_cost_apportionment(costs: tuple[ReviewCost, ...], involvement: tuple[Involvement, ...],
+                              partners: tuple[PartnerRef, ...], document: str) -> Apportionment | None:
     """Who pays what of a child safeguarding practice review's costs.
 
     Arguments (keywords):
@@ -320,7 +404,7 @@ def review_cost_apportionment(costs, involvement, partners, document):
 
 
 @hookspec
-def published_funding(financial_year, document):
+def published_funding(financial_year: FinancialYear, document: str) -> list[PublishedFunding] | None:
     """The funding figures the partnership's published document gives for a year (collecting).
 
     Arguments (keywords):
@@ -345,7 +429,7 @@ def published_funding(financial_year, document):
 
 
 @hookspec(firstresult=True)
-def funding_default_action(agency, document):
+def funding_default_action(agency: PartnerRef, document: str) -> FundingDefaultAction | None:
     """What follows when an agency's contribution is overdue (not received by its due date).
 
     Arguments (keywords):
@@ -373,7 +457,7 @@ def funding_default_action(agency, document):
 
 
 @hookspec(firstresult=True)
-def review_timescales(document):
+def review_timescales(document: str) -> ReviewTimescales | None:
     """The deadlines a partnership's serious incidents and practice reviews are held to.
 
     Arguments (keywords):
@@ -398,14 +482,17 @@ def review_timescales(document):
 
 
 @hookspec(firstresult=True)
-def annual_report_recipients(document):
+def annual_report_recipients(document: str) -> AnnualReportRecipients | None:
     """Who must receive a copy of the partnership's annual report, and how soon.
 
     Arguments (keywords):
       document: title of the partnership's arrangements document, for the Citation.
 
     Returns a ``core.rules.reviews.AnnualReportRecipients(recipients, within_days, source,
-    reasons)``; one copy per recipient is due ``within_days`` days after publication. ``None``
+    reasons, publication, publication_source, sign_off, sign_off_source, contents,
+    contents_source)``; one copy per recipient is due ``within_days`` days after publication.
+    ``publication`` says where it is published, ``sign_off`` who approves it, ``contents``
+    what it must cover — each empty/None where the document is silent, never guessed. ``None``
     hands the question back to the baseline: the Panel and the What Works Centre within seven
     days (WT2018 ch.3).
 
@@ -421,7 +508,7 @@ def annual_report_recipients(document):
 
 
 @hookspec
-def business_plan_files():
+def business_plan_files() -> list[Path] | None:
     """The partnership's transcribed business plans (collecting: every plugin's lists joined).
 
     No arguments. Returns a list of ``pathlib.Path`` to TOML files in the format of
@@ -442,7 +529,7 @@ def business_plan_files():
 
 
 @hookspec
-def compliance_evidence(document: str) -> list:
+def compliance_evidence(document: str) -> list[Evidence] | None:
     """Return evidence that the published arrangements cover items of the Working Together
     2018 checklist (ch.3, pp. 79–80, reproduced in Sefton's Introduction).
 

@@ -140,7 +140,7 @@ def _graphql_request(method: str, query_string: bytes, body: bytes, content_type
         return None, None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep for a request (refused as such)
         return None, None
     if not isinstance(data, dict):
         return None, None

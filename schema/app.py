@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import json
@@ -19,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from core import metrics
-from core.auth import ANONYMOUS
+from core.auth import ANONYMOUS, MalformedAuthorization, bearer_token
 from core.config import Settings, get_settings
 from core.db import create_engine, session_factory
 from core.logging import RequestContext, configure_logging, current_request
@@ -30,42 +31,67 @@ from schema import web
 from schema.cache import Key as CacheKey
 from schema.cache import ResponseCache
 from schema.context import AppState, Context
-from schema.errors import is_outage, outage_error
+from schema.errors import error_body, is_outage, outage_error
 from schema.lean import lean_execution, lean_resolvers, stable_validation_rules
+from schema.limits import (
+    NUL_MESSAGE,
+    BadRequest,
+    RateLimiter,
+    client_key,
+    parse_body,
+    parse_query_params,
+)
 from schema.root import build_schema
+from schema.subscriptions import OperationsHandler
 
 
 class BodyLimit:
-    """Refuse request bodies over the configured size before reading them whole."""
+    """Refuse request bodies over the configured size before reading them whole, and bodies
+    that take longer than ``timeout_s`` to arrive: a client trickling a body a byte at a
+    time would otherwise hold a request (and its memory) open for as long as it likes."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float = 10.0):
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        too_large = JSONResponse(error_body(f"request body over {self.max_bytes} bytes", "PAYLOAD_TOO_LARGE",
+                                            limit=self.max_bytes), status_code=413)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            response = JSONResponse(
-                {"errors": [{"message": f"request body over {self.max_bytes} bytes", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
-                status_code=413,
-            )
-            return await response(scope, receive, send)
-        received = 0
+            return await too_large(scope, receive, send)
+        received, deadline, complete = 0, None, False
 
         async def limited() -> dict:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise _TooLarge()
+            nonlocal received, deadline, complete
+            if complete:  # the body is in; waiting for a disconnect is not limited
+                return await receive()
+            if deadline is None:
+                deadline = asyncio.get_running_loop().time() + self.timeout_s
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise _SlowBody() from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge()
+                complete = not message.get("more_body", False)
             return message
 
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            response = JSONResponse({"errors": [{"message": f"request body over {self.max_bytes} bytes"}]}, status_code=413)
+            await too_large(scope, receive, send)
+        except _SlowBody:
+            count_error("REQUEST_TIMEOUT")
+            response = JSONResponse(error_body(f"the request body took longer than {self.timeout_s:g} s to arrive",
+                                               "REQUEST_TIMEOUT", limit=self.timeout_s),
+                                    status_code=408, headers={"Connection": "close"})
             await response(scope, receive, send)
 
 
@@ -73,9 +99,17 @@ class _TooLarge(Exception):
     pass
 
 
+class _SlowBody(Exception):
+    pass
+
+
 class GraphQLApp(GraphQL):
+    #: every WebSocket operation is checked and authorised as it arrives (schema.subscriptions)
+    graphql_transport_ws_handler_class = OperationsHandler
+
     def __init__(self, state: AppState, **kwargs):
-        super().__init__(build_schema(state.settings), graphql_ide=None if state.settings.production else "graphiql", **kwargs)
+        super().__init__(build_schema(state.settings), graphql_ide=None if state.settings.production else "graphiql",
+                         max_subscriptions_per_connection=None, **kwargs)  # OperationsHandler counts, with a code
         self.state = state
         lean_resolvers(self.schema)
         stable_validation_rules(self.schema)
@@ -86,9 +120,23 @@ class GraphQLApp(GraphQL):
         standard library's encoder took a tenth of a cold request (profiled under load).
         A string, not bytes, so WebSocket messages stay text frames."""
         try:
-            return orjson.dumps(data).decode()
+            encoded = orjson.dumps(data).decode()
         except TypeError:  # what orjson refuses (a key that is not a string, an int over 64 bits)
-            return json.dumps(data, separators=(",", ":"))
+            encoded = json.dumps(data, separators=(",", ":"))
+        limit = self.state.settings.max_response_bytes
+        if len(encoded) > limit and isinstance(data, dict):
+            refusal = error_body(f"the answer is {len(encoded):,} bytes, over the limit of {limit:,}; ask for less "
+                                 "(smaller pages, fewer fields or aliases)", "RESPONSE_TOO_LARGE",
+                                 bytes=len(encoded), limit=limit)
+            if data.get("type") == "next" and isinstance(data.get("payload"), dict):  # a WebSocket result
+                data = {**data, "payload": {"data": None, **refusal}}
+            elif "data" in data or "errors" in data:
+                data = {"data": None, **refusal}
+            else:
+                return encoded
+            count_error("RESPONSE_TOO_LARGE")
+            return orjson.dumps(data).decode()
+        return encoded
 
     async def get_context(self, request, response) -> Context:
         principal = getattr(request.state, "principal", None)
@@ -134,42 +182,36 @@ def graphql_error_code(error) -> str:
 
 
 async def principal_for(state: AppState, header: str):
-    """The caller behind an Authorization header; AuthenticationError for a bad token."""
-    bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+    """The caller behind an Authorization header; AuthenticationError for a bad token or a
+    header that is not ``Bearer <token>``."""
+    try:
+        bearer = bearer_token(header)
+    except MalformedAuthorization as exc:
+        raise AuthenticationError(str(exc)) from None
     if not bearer:
         return ANONYMOUS
     async with state.sessions() as session, session.begin():
         return await authenticate(session, bearer)
 
 
-async def _contains_nul(request: Request) -> bool:
-    """PostgreSQL text cannot hold U+0000; refuse it up front rather than fail in the database."""
+async def _checked_params(request: Request) -> dict | None:
+    """The document, variables and operation name of a GraphQL HTTP request, refused
+    (:class:`~schema.limits.BadRequest`) when malformed or carrying text no database can
+    hold; None for a request GraphQL itself will answer (GraphiQL, another content type)."""
     if request.method == "GET":
-        raw = request.url.query.encode()
-        return b"%00" in raw or b"\\u0000" in raw.lower()
+        return parse_query_params(request.query_params)
     body = await request.body()
-    return b"\x00" in body or b"\\u0000" in body.lower()
-
-
-async def _graphql_params(request: Request) -> tuple[str | None, dict | None, str | None]:
-    """The document, variables and operation name of a GraphQL HTTP request (or Nones)."""
-    if request.method == "GET":
-        q = request.query_params
-        try:
-            variables = json.loads(q["variables"]) if q.get("variables") else None
-        except ValueError:
-            return None, None, None
-        return q.get("query"), variables, q.get("operationName")
     if "json" not in request.headers.get("content-type", ""):
-        return None, None, None
-    try:
-        data = json.loads(await request.body())
-    except ValueError:
-        return None, None, None
-    if not isinstance(data, dict):
-        return None, None, None
-    variables = data.get("variables")
-    return data.get("query"), variables if isinstance(variables, dict) else None, data.get("operationName")
+        if b"\x00" in body or b"\\u0000" in body.lower():
+            raise BadRequest(NUL_MESSAGE, code="BAD_USER_INPUT")
+        return None
+    return parse_body(body)
+
+
+def _rate_limited(verdict) -> JSONResponse:
+    count_error("RATE_LIMITED")
+    return JSONResponse(error_body(verdict.message, "RATE_LIMITED", retryAfter=verdict.reset_s), status_code=429,
+                        headers=verdict.headers())
 
 
 #: Collector thresholds once the app has started: a request allocates tens of thousands
@@ -204,18 +246,21 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     graphql = GraphQLApp(state)
 
     cache = ResponseCache(state.sessions, settings.response_cache_entries, engine,
-                          max_bytes=settings.response_cache_mb * 1024 * 1024) if settings.response_cache else None
+                          max_bytes=settings.response_cache_mb * 1024 * 1024,
+                          max_entry_bytes=settings.response_cache_entry_kb * 1024,
+                          client_share=settings.response_cache_client_share) if settings.response_cache else None
     state.cache = cache
+    state.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage_url)
 
-    async def cached(request: Request, key: CacheKey):
+    async def cached(request: Request, key: CacheKey, client: str):
         """Serve from the cache when the data has not changed since; fill it otherwise."""
-        version = await cache.version(key.partnership)
+        version = await cache.version(key.partnership, request.state.principal)
         entry = cache.get(key, version)
         if entry is None:
             response = await graphql.run(request)
             if response.status_code != 200 or b'"errors"' in response.body:
                 return response
-            entry = cache.put(key, version, bytes(response.body))
+            entry = cache.put(key, version, bytes(response.body), owner=client)
             outcome = "miss"
         else:
             outcome = "hit"
@@ -235,32 +280,63 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 loaders.forget()
 
     async def _graphql_endpoint(request: Request):
+        address = request.client.host if request.client else None
+        verdict = None
         try:
-            if await _contains_nul(request):
-                count_error("BAD_USER_INPUT")
-                return JSONResponse({"errors": [{"message": "text may not contain the NUL character (U+0000)",
-                                                 "extensions": {"code": "BAD_USER_INPUT"}}]}, status_code=400)
-            request.state.principal = await principal_for(state, request.headers.get("authorization", ""))
-            if cache is not None and request.method in ("GET", "POST") and "text/html" not in request.headers.get("accept", ""):
-                document, variables, operation = await _graphql_params(request)
-                key = cache.key(document, variables, operation, request.state.principal.scope)
-                if key is not None:
-                    return await cached(request, key)
-            return await graphql.run(request)
+            params = await _checked_params(request)
+            try:
+                principal = await principal_for(state, request.headers.get("authorization", ""))
+            except AuthenticationError:
+                verdict = await state.limiter.hit(client_key(None, address))  # guessing tokens is counted too
+                if not verdict.allowed:
+                    return _rate_limited(verdict)
+                raise
+            client = client_key(principal, address)
+            verdict = await state.limiter.hit(client)
+            if not verdict.allowed:
+                return _rate_limited(verdict)
+            request.state.principal = principal
+            limit = settings.request_time_limit_s
+            timer = asyncio.timeout(limit)
+            try:
+                async with timer:
+                    response = None
+                    if (cache is not None and params is not None
+                            and "text/html" not in request.headers.get("accept", "")):
+                        key = cache.key(params.get("query"), params.get("variables"), params.get("operationName"),
+                                        principal.scope)
+                        if key is not None:
+                            response = await cached(request, key, client)
+                    if response is None:
+                        response = await graphql.run(request)
+            except TimeoutError:
+                if not timer.expired():
+                    raise
+                count_error("TIMEOUT")
+                return JSONResponse(error_body(
+                    f"the request took longer than the limit of {limit:g} s and was stopped; ask for less "
+                    "(smaller pages, fewer fields or aliases)", "TIMEOUT", limit=limit),
+                    status_code=504, headers=verdict.headers())
+            response.headers.update(verdict.headers())
+            return response
+        except BadRequest as exc:
+            count_error(exc.code)
+            return JSONResponse(error_body(exc.message, exc.code), status_code=exc.status,
+                                headers=verdict.headers() if verdict else None)
         except HTTPException as exc:
             return PlainTextResponse(exc.reason, status_code=exc.status_code)
         except AuthenticationError as exc:
             count_error("UNAUTHENTICATED")
             return JSONResponse(
-                {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
-                status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                error_body(str(exc), "UNAUTHENTICATED"), status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"', **(verdict.headers() if verdict else {})},
             )
         except Exception as exc:
             if not is_outage(exc):
                 raise
             count_error("SERVICE_UNAVAILABLE")
             return JSONResponse(
-                {"errors": [{"message": outage_error(exc).message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
+                error_body(outage_error(exc).message, "SERVICE_UNAVAILABLE"),
                 status_code=503, headers={"Retry-After": "2"},
             )
 
@@ -313,7 +389,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             *web.routes(state, graphql.schema),
         ],
         middleware=[Middleware(RequestContext, settings=settings),  # outermost: request id, log line, metrics
-                    Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+                    Middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)],
         lifespan=lifespan,
     )
     app.state.partnerships = state

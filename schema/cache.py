@@ -24,6 +24,16 @@ Keys: the normalised document (whitespace and comments don't matter), the operat
 name, the variables, the caller's visibility scope (so an anonymous caller can never get
 a member's answer) and today's date (answers such as ``overdue`` without ``asOf`` move at
 midnight). Only queries are cached, and only answers without errors.
+
+Versions move only with what the caller may see. Were the public's answers versioned by
+every event, a confidential write (a risk, a dispute) would turn the public's next read
+from a hit into a miss: ``X-Cache`` would tell anyone that, and when, a partnership
+recorded something it keeps from them. So each answer is versioned at its caller's level
+(:func:`_level`): the public's by events outside writes about access (tokens, webhooks)
+and not confidential; a member's, for its own partnership, by every event but those about
+access; an administrator's or scrutineer's (who read the whole audit trail) by every event.
+A confidential event changes only what its partnership's members see, so this is still a
+version of everything the caller can be answered.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,10 +57,13 @@ from graphql import (
     parse,
     print_ast,
 )
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import false, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from core.auth import Principal
+from core.enums import Role
 from core.models import AuditEvent, Partnership
+from core.services.events import INTERNAL_ENTITY_TYPES
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class Entry:
     version: int
     body: bytes
     etag: str
+    owner: str | None = None  # the client whose request filled it (see ``ResponseCache.put``)
 
 
 @dataclass(frozen=True)
@@ -115,25 +130,108 @@ def _confinement(operation: OperationDefinitionNode) -> tuple[str | None, str | 
 #: Labels of the two versions every statement reads besides the partnerships'; no
 #: partnership code can take them (codes are ``[a-z0-9][a-z0-9-]*``).
 _ALL, _NONE = "*", ""
+#: What a partnership code looks like. Anything else names no partnership (its version is
+#: that of no partnership) and never goes into the shared statement: a value the driver
+#: cannot encode would fail the statement for every read waiting on it.
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+#: Suffixes of a label's versions by visibility level: every event; every event but those
+#: about access; only those the public sees. ``<code>|id`` holds the partnership's id, and
+#: ``#<id>`` asks for a partnership by id (a member's own, for a query over all of them).
+_FULL, _MEMBER, _PUBLIC, _ID = "", "|m", "|p", "|id"
+#: Roles that read every event of their partnership (the audit trail; webhooks).
+_WHOLE_TRAIL = frozenset({Role.ADMINISTRATOR, Role.SCRUTINEER})
+
+
+def _level(principal: Principal | None, partnership_id: int | None) -> str:
+    """The events that can change what ``principal`` is answered about a partnership
+    (None: no principal given, every event)."""
+    if principal is None or principal.platform_admin or principal.role_in(partnership_id) in _WHOLE_TRAIL:
+        return _FULL
+    return _MEMBER if principal.is_member(partnership_id) else _PUBLIC
+
+
+def _own_partnerships(principal: Principal | None) -> list[str]:
+    """``#<id>`` labels of the partnerships whose non-public events a principal sees."""
+    if principal is None or principal.platform_admin:
+        return []
+    return [f"#{pid}" for pid in sorted(principal.roles) if _level(principal, pid) != _PUBLIC]
+
+
+def _newest(*conditions):
+    audit = AuditEvent.__table__
+    # ORDER BY id DESC LIMIT 1, not max(): both databases then walk an index backwards and
+    # stop at the first event that qualifies.
+    return func.coalesce(select(audit.c.id).where(*conditions).order_by(audit.c.id.desc()).limit(1)
+                         .scalar_subquery(), 0)
+
+
+def _levels(*conditions) -> dict[str, object]:
+    audit = AuditEvent.__table__
+    open_ = audit.c.entity_type.not_in(sorted(INTERNAL_ENTITY_TYPES))
+    return {_FULL: _newest(*conditions), _MEMBER: _newest(*conditions, open_),
+            _PUBLIC: _newest(*conditions, open_, audit.c.confidential == false())}
 
 
 def _version_statement(codes: frozenset[str]):
-    """One statement: the newest event of all, of no partnership, and of each code."""
+    """One statement: the newest event of all, of no partnership, and of each code (and of
+    each ``#<id>``), at every visibility level."""
     audit, partnership = AuditEvent.__table__, Partnership.__table__
-    parts = [
-        select(literal(_ALL), func.coalesce(func.max(audit.c.id), 0)),
-        select(literal(_NONE), func.coalesce(func.max(audit.c.id), 0)).where(audit.c.partnership_id.is_(None)),
-    ]
-    if codes:
-        newest = select(func.max(audit.c.id)).where(audit.c.partnership_id == partnership.c.id).scalar_subquery()
-        parts.append(select(partnership.c.code, func.coalesce(newest, 0)).where(partnership.c.code.in_(sorted(codes))))
+    parts = [select(literal(_ALL + suffix), newest) for suffix, newest in _levels().items()]
+    parts += [select(literal(_NONE + suffix), newest)
+              for suffix, newest in _levels(audit.c.partnership_id.is_(None)).items()]
+    names = sorted(c for c in codes if not c.startswith("#"))
+    ids = sorted(int(c[1:]) for c in codes if c.startswith("#") and c[1:].isdigit())
+    if names or ids:
+        wanted = or_(partnership.c.code.in_(names), partnership.c.id.in_(ids))
+        for suffix, newest in _levels(audit.c.partnership_id == partnership.c.id).items():
+            parts.append(select(partnership.c.code + suffix if suffix else partnership.c.code, newest).where(wanted))
+        parts.append(select(partnership.c.code + _ID, partnership.c.id).where(wanted))
     return union_all(*parts)
 
 
-def _version_of(versions: dict[str, int], partnership: str | None) -> int:
+def _version_of(versions: dict[str, int | Exception], partnership: str | None,
+                principal: Principal | None = None) -> int:
+    """The version of what ``principal`` can be answered by a query confined to
+    ``partnership`` (None: any query), at the principal's level for each partnership."""
+    none = versions[_NONE + _level(principal, None)]
     if partnership is None:
-        return versions[_ALL]
-    return max(versions.get(partnership, 0), versions[_NONE])
+        if principal is None or principal.platform_admin:
+            return versions[_ALL]
+        newest = max(versions[_ALL + _PUBLIC], none)
+        codes = {pid: label[: -len(_ID)] for label, pid in versions.items() if label.endswith(_ID)}
+        for pid in principal.roles:
+            level = _level(principal, pid)
+            if level == _PUBLIC:
+                continue
+            failed = versions.get(f"#{pid}")
+            if isinstance(failed, Exception):
+                raise failed
+            if pid in codes:
+                newest = max(newest, versions.get(codes[pid] + level, 0))
+        return newest
+    own = versions.get(partnership, 0)
+    if isinstance(own, Exception):  # this code's own statement failed: its readers' failure alone
+        raise own
+    pid = versions.get(partnership + _ID)
+    return max(versions.get(partnership + _level(principal, pid), 0), none)
+
+
+async def _one_by_one(conn, wanted: frozenset[str]) -> dict[str, int | Exception]:
+    """The versions of a batch whose shared statement failed for a reason other than an
+    outage, one code at a time: a code that fails again fails only the reads asking for it."""
+    from schema.errors import is_outage
+
+    versions: dict[str, int | Exception] = dict((await conn.execute(_version_statement(frozenset()))).all())
+    for code in wanted:
+        try:
+            versions.update((await conn.execute(_version_statement(frozenset([code])))).all())
+        except Exception as exc:
+            if is_outage(exc):
+                raise
+            versions[code] = exc
+    return versions
 
 
 def _fail(future: asyncio.Future, exc: BaseException) -> None:
@@ -143,13 +241,20 @@ def _fail(future: asyncio.Future, exc: BaseException) -> None:
 
 class ResponseCache:
     def __init__(self, sessions: async_sessionmaker, max_entries: int = 2048, engine: AsyncEngine | None = None,
-                 max_bytes: int = 64 * 1024 * 1024):
+                 max_bytes: int = 64 * 1024 * 1024, max_entry_bytes: int | None = None, client_share: float = 1.0):
         self.sessions = sessions
         self.engine = engine
         self.max_entries = max_entries
         self.max_bytes = max_bytes  # answers differ a thousandfold in size: bound the memory, not only the count
+        # One answer, and one client's answers, may fill only part of the cache: a single huge
+        # answer or a stream of one-off queries must not evict everyone else's.
+        self.max_entry_bytes = min(max_entry_bytes or max_bytes, max_bytes)
+        self.client_entries = max(1, int(max_entries * client_share))
+        self.client_bytes = max(1, int(max_bytes * client_share))
         self.bytes = 0
         self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.owned: dict[str, OrderedDict[str, None]] = {}  # client -> its entries, least recently used first
+        self.owned_bytes: dict[str, int] = {}
         self.hits = 0
         self.misses = 0
         self._next: asyncio.Future | None = None  # the read not yet started; waiters join it
@@ -172,24 +277,27 @@ class ResponseCache:
             code = value if isinstance(value, str) else None
         return Key(hashlib.sha256(material.encode()).hexdigest(), code)
 
-    async def version(self, partnership: str | None = None) -> int:
+    async def version(self, partnership: str | None = None, principal: Principal | None = None) -> int:
         """The version of what a query confined to ``partnership`` (or, with None, any
-        query) can answer, read by a statement that starts after this call."""
+        query) can answer ``principal`` (None: anyone), read by a statement that starts
+        after this call."""
+        own = _own_partnerships(principal) if partnership is None else []
         if self.engine is None:
             async with self.sessions() as session:
                 rows = (await session.execute(_version_statement(frozenset(
-                    [partnership] if partnership else [])))).all()
-            return _version_of(dict(rows), partnership)
+                    ([partnership] if partnership and _CODE.fullmatch(partnership) else []) + own)))).all()
+            return _version_of(dict(rows), partnership, principal)
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (tests): nothing of the old one carries over
             self._loop, self._next, self._reader = loop, None, None
         if self._next is None:
             self._next, self._wanted = loop.create_future(), set()
-        if partnership is not None:
+        if partnership is not None and _CODE.fullmatch(partnership):
             self._wanted.add(partnership)
+        self._wanted.update(own)
         if self._reader is None:
             self._reader = loop.create_task(self._read_versions())
-        return _version_of(await asyncio.shield(self._next), partnership)
+        return _version_of(await asyncio.shield(self._next), partnership, principal)
 
     async def _read_versions(self) -> None:
         """Answer waiting reads, one statement per batch of waiters, on one connection
@@ -200,12 +308,19 @@ class ResponseCache:
                 while self._next is not None:
                     future, wanted, self._next = self._next, frozenset(self._wanted), None
                     try:
-                        rows = (await conn.execute(_version_statement(wanted))).all()
+                        try:
+                            versions = dict((await conn.execute(_version_statement(wanted))).all())
+                        except Exception as exc:
+                            from schema.errors import is_outage
+
+                            if is_outage(exc) or not wanted:
+                                raise
+                            versions = await _one_by_one(conn, wanted)
                     except BaseException as exc:
                         _fail(future, exc)
                         raise
                     if not future.done():
-                        future.set_result(dict(rows))
+                        future.set_result(versions)
         except BaseException as exc:  # the database is unreachable: the waiting reads say so
             if self._next is not None:
                 future, self._next = self._next, None
@@ -223,19 +338,39 @@ class ResponseCache:
             self.misses += 1
             return None
         self.entries.move_to_end(key.digest)
+        if entry.owner is not None:
+            self.owned[entry.owner].move_to_end(key.digest)
         self.hits += 1
         return entry
 
-    def put(self, key: Key, version: int, body: bytes) -> Entry:
-        entry = Entry(version=version, body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-        if len(body) > self.max_bytes:  # served, not kept
+    def put(self, key: Key, version: int, body: bytes, owner: str | None = None) -> Entry:
+        """Keep an answer; ``owner`` is the client whose request computed it. A client over
+        its share (``client_share`` of the entries or bytes) gives up its own least recently
+        used answers first, so it cannot push out everyone else's."""
+        entry = Entry(version=version, body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"', owner=owner)
+        if len(body) > self.max_entry_bytes:  # served, not kept
             return entry
-        replaced = self.entries.pop(key.digest, None)
-        if replaced is not None:
-            self.bytes -= len(replaced.body)
+        self._drop(key.digest)
         self.entries[key.digest] = entry
         self.bytes += len(body)
+        if owner is not None:
+            self.owned.setdefault(owner, OrderedDict())[key.digest] = None
+            self.owned_bytes[owner] = self.owned_bytes.get(owner, 0) + len(body)
+            while owner in self.owned and (len(self.owned[owner]) > self.client_entries
+                                           or self.owned_bytes[owner] > self.client_bytes):
+                self._drop(next(iter(self.owned[owner])))
         while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
-            _, evicted = self.entries.popitem(last=False)
-            self.bytes -= len(evicted.body)
+            self._drop(next(iter(self.entries)))
         return entry
+
+    def _drop(self, digest: str) -> None:
+        entry = self.entries.pop(digest, None)
+        if entry is None:
+            return
+        self.bytes -= len(entry.body)
+        if entry.owner is not None:
+            mine = self.owned[entry.owner]
+            del mine[digest]
+            self.owned_bytes[entry.owner] -= len(entry.body)
+            if not mine:
+                del self.owned[entry.owner], self.owned_bytes[entry.owner]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,9 @@ class AppState:
     registry: Registry
     engine: Any = None
     cache: Any = None  # the response cache, when on
+    limiter: Any = None  # per-client rate limits (schema.limits.RateLimiter)
+    #: WebSocket operations in flight per client (token or address), over all its connections
+    ws_operations: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -34,6 +38,14 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.state.sessions, self.principal)
+
+    def for_operation(self, principal: Principal) -> Context:
+        """A context for one operation on a long-lived connection (a WebSocket): the
+        principal as authorised now, and loaders of its own — a DataLoader caches what it
+        read, so one kept for the connection would answer later queries with old rows."""
+        context = Context(state=self.state, principal=principal, request=self.request, response=self.response)
+        context.connection_params = getattr(self, "connection_params", None)
+        return context
 
     async def after_write(self) -> None:
         """Called once a write has committed; caches that cover written data hook in here."""

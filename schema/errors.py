@@ -20,10 +20,10 @@ class PublicError(GraphQLError):
 
     code = "BAD_REQUEST"
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, **details):
         if code:
             self.code = code
-        super().__init__(message, extensions={"code": self.code})
+        super().__init__(message, extensions={"code": self.code, **details})
 
 
 class NotFound(PublicError):
@@ -72,3 +72,9 @@ def outage_error(exc: BaseException) -> Unavailable:
     if isinstance(exc, sa.TimeoutError):
         return Unavailable("the database is busy (no free connection); retry shortly")
     return Unavailable("the database is unavailable; retry shortly")
+
+
+def error_body(message: str, code: str, **details) -> dict:
+    """The answer to a request refused before (or instead of) GraphQL execution: the same
+    shape as a GraphQL error, so a client reads every refusal by ``extensions.code``."""
+    return {"errors": [{"message": message, "extensions": {"code": code, **details}}]}

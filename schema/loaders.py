@@ -20,6 +20,7 @@ from strawberry.dataloader import DataLoader
 
 from core.auth import Principal
 from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
+from core.models.group import in_force_on
 from schema.errors import is_outage, outage_error
 from schema.types import structure as t
 
@@ -92,6 +93,7 @@ class Loaders:
         self.groups_by_partnership = DataLoader(self._groups_by_partnership)
         self.seat_by_id = _ById(self._seats_by_id)
         self.seats_by_group = DataLoader(self._seats_by_group)
+        self.seats_ever_by_group = DataLoader(self._seats_ever_by_group)  # ended too, for past meetings
         self.seats_by_agency = DataLoader(self._seats_by_agency)
         self._extra: dict[Callable, DataLoader] = {}
         self._indexes: dict[tuple[int, int], dict[int, Any]] = {}
@@ -296,12 +298,19 @@ class Loaders:
         rows = await self._core_rows(self._seat_query().where(Seat.id.in_(keys)))
         return _one(self._visible_seats(rows), lambda s: s.id, keys, t.Seat.from_row)
 
+    # Lists of seats are of seats in force; an ended seat is still found by id (seat_by_id),
+    # for the attendance and votes recorded for it, and among a group's seats ever.
     async def _seats_by_group(self, keys):
-        rows = await self._core_rows(self._seat_query().where(Seat.group_id.in_(keys)).order_by(Seat.position))
+        rows = await self._core_rows(self._seat_query().where(Seat.group_id.in_(keys), in_force_on(None))
+                                     .order_by(Seat.position))
         return self._primed(self.seat_by_id, _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row))
+
+    async def _seats_ever_by_group(self, keys):
+        rows = await self._core_rows(self._seat_query().where(Seat.group_id.in_(keys)).order_by(Seat.position))
+        return _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row)
 
     async def _seats_by_agency(self, keys):
         rows = await self._core_rows(
-            self._seat_query().where(Seat.agency_id.in_(keys)).order_by(Group.position, Seat.position)
+            self._seat_query().where(Seat.agency_id.in_(keys), in_force_on(None)).order_by(Group.position, Seat.position)
         )
         return self._primed(self.seat_by_id, _many(self._visible_seats(rows), lambda s: s.agency_id, keys, t.Seat.from_row))

@@ -21,6 +21,7 @@ from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.tools import merge_types
 
 from core.config import Settings
+from schema.cost import cost_limit
 from schema.errors import should_mask
 from schema.mutations import disputes as disputes_m
 from schema.mutations import funding as funding_m
@@ -78,12 +79,14 @@ def page_size_rule(max_page: int) -> type[ValidationRule]:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        # strawberry counts the root field as depth 0: `max_depth` N accepts N + 1 levels
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth - 1),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: AddValidationRules([page_size_rule(settings.max_page_size)]),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        cost_limit(settings.max_query_cost, settings.max_page_size, settings.cost_list_size),  # after validation
         lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error; quote the request id to support."),
     ]
     if settings.production:

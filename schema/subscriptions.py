@@ -10,23 +10,39 @@ Authentication: send ``{"authorization": "Bearer <token>"}`` as the ``connection
 payload. A bad token closes the connection with 4403; none means the public. The token is
 checked again before every poll: once it is revoked or expires, the subscription ends with
 an ``UNAUTHENTICATED`` error instead of delivering what only that token could see.
+
+Every operation sent on a connection (queries and mutations too) is authorised as of the
+moment it arrives, gets its own loaders (it reads what is committed by then, not what an
+earlier operation cached), and is held to the limits of an HTTP request: body size, the
+text guard, the client's rate limit, the time limit; and a connection, and a client over
+all its connections, may have only so many operations in flight (:class:`OperationsHandler`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 from collections.abc import AsyncGenerator
+from functools import lru_cache
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 from strawberry.types import Info
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from core.auth import MalformedAuthorization, bearer_token
 from core.errors import InvalidInput
 from core.services import events as ev
 from core.services.identity import AuthenticationError, authenticate, recheck
 from core.services.webhooks import get_integration_settings
 from schema.errors import BadArgument, PublicError
+from schema.limits import BadRequest, check_operation, client_key
 from schema.loaders import Loaders
 from schema.queries.structure import partnership_by_code
 from schema.types.integrations import Event, EventType
@@ -41,7 +57,10 @@ async def authenticate_connection(context) -> None:
     value = params.get("authorization") or params.get("Authorization") or ""
     if not isinstance(value, str):
         raise ConnectionRejectionError({"message": "authorization must be a string: 'Bearer <token>'"})
-    bearer = value[7:].strip() if value.lower().startswith("bearer ") else (value.strip() or None)
+    try:
+        bearer = bearer_token(value)
+    except MalformedAuthorization as exc:
+        raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from None
     if not bearer:
         return  # the public
     try:
@@ -100,3 +119,138 @@ class Subscription:
             if len(batch) < BATCH:
                 cursor = max(cursor, newest)
                 await asyncio.sleep(interval)
+
+
+# -- operations over a WebSocket --------------------------------------------------------------
+
+
+def _refusal(error: GraphQLError):
+    """A stream whose only result is a refusal: sent as the operation's ``error`` message."""
+
+    async def stream():
+        yield PreExecutionError(data=None, errors=[error])
+
+    return stream()
+
+
+@lru_cache(maxsize=256)
+def _operation_type(query: str, operation_name: str | None) -> OperationType | None:
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return None
+    return operation.operation if operation is not None else None
+
+
+class _PerOperation:
+    """The schema as a WebSocket handler sees it: each ``stream`` (one operation) gets a
+    context of its own, authorised now, and a query or mutation the request time limit."""
+
+    def __init__(self, schema):
+        self._schema = schema
+
+    def __getattr__(self, name):
+        return getattr(self._schema, name)
+
+    async def stream(self, query, variable_values=None, context_value=None, root_value=None, operation_name=None,
+                     **kwargs):
+        connection = context_value
+        if connection.principal.token_id is not None:
+            try:
+                async with connection.sessions() as session:
+                    await recheck(session, connection.principal)
+            except AuthenticationError as exc:
+                return _refusal(PublicError(str(exc), code="UNAUTHENTICATED"))
+        context = connection.for_operation(connection.principal)
+        source = await self._schema.stream(query, variable_values=variable_values, context_value=context,
+                                           root_value=root_value, operation_name=operation_name, **kwargs)
+        limit = None
+        if isinstance(query, str) and _operation_type(query, operation_name) != OperationType.SUBSCRIPTION:
+            limit = connection.settings.request_time_limit_s
+        return _bounded(source, context, limit)
+
+
+async def _bounded(source, context, limit: float | None):
+    """Relay an operation's results; stop a query or mutation at the time limit; let go of
+    what its loaders read once it ends."""
+    try:
+        if limit is None:
+            async for result in source:
+                yield result
+            return
+        try:
+            async with asyncio.timeout(limit):
+                results = [result async for result in source]
+        except TimeoutError:
+            yield ExecutionResult(data=None, errors=[PublicError(
+                f"the operation took longer than the limit of {limit:g} s and was stopped; ask for less",
+                code="TIMEOUT")])
+            return
+        for result in results:
+            yield result
+    finally:
+        with contextlib.suppress(Exception):
+            await source.aclose()
+        context.loaders.forget()
+
+
+class OperationsHandler(BaseGraphQLTransportWSHandler):
+    """``graphql-transport-ws`` with each operation checked before it starts, as an HTTP
+    request is: size, text the database cannot hold, operations in flight on the connection
+    and for the client, the client's rate limit. A refused operation gets an ``error``
+    message with a code; the connection stays open."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schema = _PerOperation(self.schema)
+        self.client: str | None = None
+
+    async def handle_subscribe(self, message) -> None:
+        payload = message.get("payload")
+        if (not self.connection_acknowledged or message.get("id") in self.operations
+                or not isinstance(payload, dict)):
+            return await super().handle_subscribe(message)  # the protocol's own answers (close codes)
+        context = self.context
+        settings = context.settings
+        self.client = client_key(context.principal, getattr(context.request.client, "host", None))
+        error = await self._refuse(payload, settings)
+        if error is not None:
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            return
+        await super().handle_subscribe(message)
+        operation = self.operations.get(message["id"])
+        if operation is not None and operation.task is not None:
+            client, counts = self.client, context.state.ws_operations
+            counts[client] += 1
+
+            def done(_task, client=client, counts=counts):
+                counts[client] -= 1
+                if counts[client] <= 0:
+                    del counts[client]
+
+            operation.task.add_done_callback(done)
+
+    async def _refuse(self, payload: dict, settings) -> GraphQLError | None:
+        query, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+        size = len(json.dumps(payload))  # ASCII: characters are bytes
+        if size > settings.max_body_bytes:
+            return PublicError(f"operation of {size:,} bytes is over the limit of {settings.max_body_bytes:,}",
+                               code="PAYLOAD_TOO_LARGE", bytes=size, limit=settings.max_body_bytes)
+        try:
+            check_operation(query, variables, name)
+        except BadRequest as exc:
+            return PublicError(exc.message, code=exc.code)
+        if len(self.operations) >= settings.max_subscriptions_per_connection:
+            limit = settings.max_subscriptions_per_connection
+            return PublicError(f"this connection already has {limit} operations in flight, the most allowed; "
+                               "complete one first", code="SUBSCRIPTION_LIMIT", limit=limit)
+        if self.context.state.ws_operations[self.client] >= settings.max_subscriptions_per_client:
+            limit = settings.max_subscriptions_per_client
+            return PublicError(f"this client already has {limit} operations in flight over its connections, the "
+                               "most allowed; complete one first", code="SUBSCRIPTION_LIMIT", limit=limit)
+        limiter = self.context.state.limiter
+        if limiter is not None:
+            verdict = await limiter.hit(self.client)
+            if not verdict.allowed:
+                return PublicError(verdict.message, code="RATE_LIMITED", retryAfter=verdict.reset_s)
+        return None

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from core.auth import MalformedAuthorization, bearer_token
 from core.errors import NotFound
 from core.exports.chart import ChartUnavailable, render_svg
 from core.exports.popolo import to_popolo
@@ -30,8 +31,10 @@ OVERVIEW = """{ compare { financialYear rows { title cells { partnership { code 
 def routes(state: AppState, schema=None) -> list[Route]:
     async def arrangements_for(request: Request):
         code = request.path_params["code"]
-        header = request.headers.get("authorization", "")
-        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+        try:
+            bearer = bearer_token(request.headers.get("authorization"))
+        except MalformedAuthorization as exc:  # `Token x`, a bare token …: 401 with the reason, as /graphql
+            raise AuthenticationError(str(exc)) from None
         async with state.sessions() as session, session.begin():
             principal = await authenticate(session, bearer)
             pid = await session.scalar(select(Partnership.id).where(Partnership.code == code))
@@ -71,6 +74,18 @@ def routes(state: AppState, schema=None) -> list[Route]:
         except ChartUnavailable as exc:
             return JSONResponse({"error": str(exc)}, status_code=503)
 
+    async def rulebook(request: Request) -> Response:
+        """The partnership's rulebook as Markdown — the page docs/rules/<code>.md holds."""
+        from core.kit.rules_doc import render
+
+        code = request.path_params["code"]
+        async with state.sessions() as session:
+            p = await session.scalar(select(Partnership).where(Partnership.code == code))
+        if p is None:
+            raise NotFound(f"no partnership with code {code!r}")
+        rules = state.registry.rules_for(code, document=p.document_title)
+        return Response(render(rules), media_type="text/markdown; charset=utf-8")
+
     async def index(request: Request) -> Response:
         async with state.sessions() as session:
             partnerships = (await session.scalars(select(Partnership).order_by(Partnership.code))).all()
@@ -87,6 +102,7 @@ def routes(state: AppState, schema=None) -> list[Route]:
         Route("/", index),
         Route("/partnerships/{code}/popolo.json", guarded(popolo)),
         Route("/partnerships/{code}/structure.svg", guarded(chart)),
+        Route("/partnerships/{code}/rulebook.md", guarded(rulebook)),
         Route("/partnerships/{code}/{table}.csv", guarded(table)),
     ]
 
@@ -116,6 +132,9 @@ def render_index(state: AppState, partnerships, matrix: dict | None = None) -> s
         "<tr><th>Open data</th>" + "".join(
             f'<td><a href="/partnerships/{p.code}/popolo.json">Popolo JSON</a>, '
             f'<a href="/partnerships/{p.code}/seats.csv">seats.csv</a></td>' for p in partnerships) + "</tr>",
+        "<tr><th>Rulebook</th>" + "".join(
+            f'<td><a href="/partnerships/{p.code}/rulebook.md">every rule, with its status and section</a></td>'
+            for p in partnerships) + "</tr>",
         "<tr><th>Source document</th>" + "".join(
             f"<td>{html.escape(p.document_title)}<br><small>{html.escape(p.document_published or '')}</small></td>"
             for p in partnerships) + "</tr>",

@@ -3,6 +3,7 @@ memory — before any resolver or database work."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import tracemalloc
 
@@ -83,3 +84,51 @@ async def test_production_mode_masks_internal_errors_and_keeps_client_errors(pro
 async def test_production_mode_serves_no_graphiql(production):
     response = await production.client.get("/graphql", headers={"accept": "text/html"})
     assert "graphiql" not in response.text.lower()
+
+
+async def test_reads_batched_with_undecodable_input_do_not_fail(api):
+    """A partnership code the driver cannot encode (a lone surrogate, a NUL) is refused on
+    its own; the reads that share the response cache's version statement with it answer."""
+    attacks = [
+        b'{"query": "query ($c: String!) { partnership(code: $c) { name } }", "variables": {"c": "\\ud800"}}',
+        b'{"query": "{ partnership(code: \\"a\\\\u{0}\\") { name } }"}',
+    ]
+
+    async def attacker(i: int):
+        return await api.client.post("/graphql", content=attacks[i % 2], headers={"content-type": "application/json"})
+
+    async def innocent(i: int):
+        code = ["merton", "lewisham", "sefton", "sandwell"][i % 4]
+        return await api.post("query ($c: String!) { partnership(code: $c) { name } }", {"c": code})
+
+    for _ in range(3):
+        results = await asyncio.gather(*[attacker(i) for i in range(20)], *[innocent(i) for i in range(40)])
+        attacked, innocents = results[:20], results[20:]
+        assert [r.status_code for r in innocents] == [200] * 40, [r.text[:200] for r in innocents if r.status_code != 200]
+        assert all(not r.json().get("errors") for r in innocents)
+        assert {r.status_code for r in attacked} == {400}
+
+
+async def test_the_version_statement_ignores_codes_no_partnership_can_have(api):
+    """Defence in depth behind the input guard: the shared statement only ever carries
+    well-formed codes, and a failing statement is not every waiter's failure."""
+    cache = api.app.state.partnerships.cache
+    versions = await asyncio.gather(cache.version("merton"), cache.version("\ud800"), cache.version("a\x00"),
+                                    cache.version("lewisham"))
+    assert all(isinstance(v, int) for v in versions)
+
+
+async def test_a_failing_shared_version_statement_fails_only_the_read_that_broke_it(api, monkeypatch):
+    """Should a value the driver cannot encode reach the shared statement after all, only
+    the read that brought it fails; the reads batched with it get their versions."""
+    import re
+
+    from schema import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_CODE", re.compile(r".*", re.S), raising=False)  # no filter in front
+    cache = api.app.state.partnerships.cache
+    for _ in range(3):
+        merton, bad, lewisham = await asyncio.gather(cache.version("merton"), cache.version("\ud800"),
+                                                     cache.version("lewisham"), return_exceptions=True)
+        assert isinstance(merton, int) and isinstance(lewisham, int), (merton, lewisham)
+        assert isinstance(bad, Exception)

@@ -103,7 +103,9 @@ async def _walk(api, code: str, kind: str, expected: list[tuple[str, list[str]]]
 
 
 async def test_merton_ladder_independent_person_arbitrates_then_determines_then_secretary_of_state(api):
-    d = await _walk(api, "merton", "PROFESSIONAL_DISAGREEMENT", [
+    # Merton §14 Stage 4 is stated only "In the event of a Statutory Partner not meeting its statutory
+    # obligations", so that is the kind of dispute that climbs to the Secretary of State.
+    d = await _walk(api, "merton", "PARTNER_NOT_MEETING_OBLIGATIONS", [
         ("STATUTORY_PARTNERS", ["MEET", "ESCALATE"]),
         ("INDEPENDENT_PERSON", ["ARBITRATE", "ESCALATE"]),  # Merton §14 Stage 2
         ("INDEPENDENT_PERSON", ["DETERMINE", "ESCALATE"]),  # Merton §14 Stage 3
@@ -142,7 +144,9 @@ async def test_lewisham_ladder_ends_with_the_scrutineer_mediating(api):
 
 
 async def test_sefton_ladder_scrutineer_mediation_then_secretary_of_state(api):
-    await _walk(api, "sefton", "PROFESSIONAL_DISAGREEMENT", [
+    # Sefton, Resolution of disputes: "In extremis, any non-compliance will be referred to the
+    # Secretary of State" — non-compliance, not a disagreement (which ends with the Scrutineer).
+    await _walk(api, "sefton", "PARTNER_NOT_MEETING_OBLIGATIONS", [
         ("PARTNERSHIP_MEMBERS", ["MEET", "ESCALATE"]),
         ("SCRUTINEER", ["MEDIATE", "ESCALATE"]),
         ("SECRETARY_OF_STATE", ["REFER"]),
@@ -276,11 +280,15 @@ async def test_every_borough_compared_in_one_request(api):
         partnership { code } arbiters { actor who } lastResort { actor source { section } } } }""")
     rows = {r["partnership"]["code"]: r for r in body["data"]["disputeResolutionComparison"]}
     assert [a["actor"] for a in rows["merton"]["arbiters"]] == ["INDEPENDENT_PERSON", "INDEPENDENT_PERSON"]
-    assert rows["merton"]["lastResort"]["actor"] == "SECRETARY_OF_STATE"
+    # Merton §14: a disagreement ends with Stage 3, "The Independent Person will make a determination on
+    # the issue."; Stage 4 (the Secretary of State) is for a partner not meeting its statutory obligations.
+    assert rows["merton"]["lastResort"]["actor"] == "INDEPENDENT_PERSON"
     assert [a["actor"] for a in rows["lewisham"]["arbiters"]] == ["SCRUTINEER"]
     assert rows["lewisham"]["lastResort"]["actor"] == "SCRUTINEER"
     assert [a["actor"] for a in rows["sefton"]["arbiters"]] == ["SCRUTINEER"]
-    assert rows["sefton"]["lastResort"]["actor"] == "SECRETARY_OF_STATE"
+    # Sefton: the Scrutineer offers "mediation … in dealing with any key areas of disagreement";
+    # only "non-compliance" goes on to the Secretary of State.
+    assert rows["sefton"]["lastResort"]["actor"] == "SCRUTINEER"
     assert [a["actor"] for a in rows["sandwell"]["arbiters"]] == ["PARTNERSHIP_CHAIR"]
     assert rows["sandwell"]["lastResort"]["source"]["section"] == "§25"
 

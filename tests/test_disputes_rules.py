@@ -9,7 +9,7 @@ from core.db import session_factory
 from core.enums import Role
 from core.models import Agency, AuditEvent, Partnership, StatutoryPartner
 from core.models.disputes import Dispute, DisputeStageChange
-from core.plugins import baseline_manager
+from core.plugins import baseline_rules
 from core.rules import disputes as rules
 from core.rules.common import WT2018
 from core.rules.disputes import DisputeKind, DisputeOutcome, LadderActor
@@ -18,15 +18,14 @@ from schema.types.common import to_global_id
 
 
 def _ladder(registry, code: str, kind: DisputeKind) -> rules.EscalationLadder:
-    r = registry[code]
-    return rules.escalation_ladder(r.pm, kind=kind, document=r.partnership.document.title)
+    return registry.rules_for(code).ladder(kind=kind)
 
 
 @pytest.mark.parametrize("kind", list(DisputeKind))
 def test_every_ladder_climbs_one_way_to_a_single_final_stage_and_cites_its_document(registry, kind):
     for code in registry.codes():
         ladder = _ladder(registry, code, kind)
-        title = registry[code].partnership.document.title
+        title = registry.rules_for(code).partnership.document.title
         assert [s.number for s in ladder.stages] == list(range(1, len(ladder.stages) + 1))
         assert [s.final for s in ladder.stages] == [False] * (len(ladder.stages) - 1) + [True]
         assert len({s.name for s in ladder.stages}) == len(ladder.stages)
@@ -34,7 +33,7 @@ def test_every_ladder_climbs_one_way_to_a_single_final_stage_and_cites_its_docum
 
 
 def test_the_baseline_resolves_locally_then_the_secretary_of_state():
-    ladder = rules.escalation_ladder(baseline_manager(), kind=DisputeKind.PROFESSIONAL_DISAGREEMENT, document="x")
+    ladder = baseline_rules("imported").ladder(kind=DisputeKind.PROFESSIONAL_DISAGREEMENT)
     assert [s.actor for s in ladder.stages] == [LadderActor.STATUTORY_PARTNERS, LadderActor.SECRETARY_OF_STATE]
     assert ladder.source.document == WT2018 and not ladder.independent_stages
 
@@ -44,7 +43,8 @@ def test_moves_are_checked_against_the_ladder(registry):
     assert rules.check_escalation(merton, 1, 2).allowed
     assert "skipped" in rules.check_escalation(merton, 1, 3).problem
     assert "only up" in rules.check_escalation(merton, 2, 2).problem
-    assert "last stage" in rules.check_escalation(merton, 4, 5).problem
+    # Merton §14: a disagreement's last stage is Stage 3, the Independent Person's determination.
+    assert "last stage" in rules.check_escalation(merton, 3, 4).problem
     assert rules.check_resolution(merton, 2, DisputeOutcome.ARBITRATED).allowed
     assert not rules.check_resolution(merton, 2, DisputeOutcome.DETERMINED).allowed
     assert rules.check_resolution(merton, 3, DisputeOutcome.DETERMINED).source.section == "§14 Stage 3"
@@ -75,12 +75,13 @@ async def _agency(session, code: str, *, statutory: bool) -> tuple[Partnership, 
     return p, (await session.scalars(stmt)).first()
 
 
-async def test_a_lewisham_funding_default_opens_a_funding_default_dispute(api):
+async def test_a_lewisham_funding_default_opens_a_funding_default_dispute(api, registry):
     async with session_factory(api.app.state.partnerships.engine)() as session, session.begin():
         p, partner = await _agency(session, "lewisham", statutory=True)
         events_before = await session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "dispute.raise"))
-        dispute = await svc.open_funding_default(session, actor="funding test", partnership_id=p.id,
+        dispute = await svc.open_funding_default(session, registry.rules_for("lewisham"), actor="funding test",
+                                                 partnership_id=p.id,
                                                  agency_id=partner.id, summary="2019/20 contribution not paid")
         assert isinstance(dispute, Dispute)
         assert dispute.kind == DisputeKind.FUNDING_DEFAULT and dispute.about_agency_id == partner.id
@@ -100,19 +101,13 @@ async def test_a_lewisham_funding_default_opens_a_funding_default_dispute(api):
 
 
 @pytest.mark.parametrize(("code", "statutory"), [("merton", True), ("sefton", True), ("lewisham", False)])
-async def test_a_funding_default_elsewhere_opens_no_dispute(api, code, statutory):
+async def test_a_funding_default_elsewhere_opens_no_dispute(api, registry, code, statutory):
     async with session_factory(api.app.state.partnerships.engine)() as session, session.begin():
         p, agency = await _agency(session, code, statutory=statutory)
         before = await session.scalar(select(func.count()).select_from(Dispute))
-        assert await svc.open_funding_default(session, actor="funding test", partnership_id=p.id,
+        assert await svc.open_funding_default(session, registry.rules_for(code), actor="funding test",
+                                              partnership_id=p.id,
                                               agency_id=agency.id, summary="late") is None
         assert await session.scalar(select(func.count()).select_from(Dispute)) == before
 
 
-async def test_open_funding_default_uses_a_registry_when_given(api, registry):
-    async with session_factory(api.app.state.partnerships.engine)() as session:
-        p, partner = await _agency(session, "lewisham", statutory=True)
-        d = await svc.open_funding_default(session, actor="t", partnership_id=p.id, agency_id=partner.id,
-                                           summary="late", registry=registry)
-        assert d is not None and d.kind == DisputeKind.FUNDING_DEFAULT
-        await session.rollback()  # the caller's transaction decides; nothing kept

@@ -1,5 +1,5 @@
 """The kit's rule checks against a contract it has never seen: hooks shaped like the governance
-and disputes hooks (a group, a meeting's seats, a dispute kind as documented dataclasses and
+and disputes hooks (a group, a meeting's seats, a dispute kind as annotated dataclasses and
 enums) are found by name, their arguments built from a borough's data, and their answers checked
 — so the kit keeps working as hooks land in core/hookspecs.py."""
 
@@ -14,9 +14,10 @@ import pluggy
 import pytest
 
 from core.enums import ChairBasis, GroupKind, SeatRole
+from core.financial_year import FinancialYear
 from core.kit.conformance import check_rules
 from core.plugins import PartnershipRules, discover
-from core.rules.common import Citation, Ruling
+from core.rules.common import Citation, Ruling, stated
 
 hookspec = pluggy.HookspecMarker("partnerships")
 hookimpl = pluggy.HookimplMarker("partnerships")
@@ -54,33 +55,16 @@ def _contract() -> types.ModuleType:
     module.PROJECT = "partnerships"
 
     @hookspec(firstresult=True)
-    def group_chair(group, financial_year, document):
-        """Who chairs a group in a year.
-
-        Arguments (keywords):
-          group: ``tests.test_kit_rules.GroupFacts``.
-          financial_year: ``core.financial_year.FinancialYear``.
-          document: the document title.
-        """
+    def group_chair(group: GroupFacts, financial_year: FinancialYear, document: str) -> Ruling | None:
+        """Who chairs a group in a year."""
 
     @hookspec(firstresult=True)
-    def group_quorum(group, present, document):
-        """Whether a meeting is quorate.
-
-        Arguments (keywords):
-          group: ``tests.test_kit_rules.GroupFacts``.
-          present: ``tuple[tests.test_kit_rules.SeatFacts, ...]`` — the seats present.
-          document: the document title.
-        """
+    def group_quorum(group: GroupFacts, present: tuple[SeatFacts, ...], document: str) -> Ruling | None:
+        """Whether a meeting is quorate (``present``: the seats present)."""
 
     @hookspec(firstresult=True)
-    def escalation_ladder(kind, document):
-        """The stages of a dispute of this kind.
-
-        Arguments (keywords):
-          kind: ``tests.test_kit_rules.DisputeKind``.
-          document: the document title.
-        """
+    def escalation_ladder(kind: DisputeKind, document: str) -> list[Stage] | None:
+        """The stages of a dispute of this kind."""
 
     for fn in (group_chair, group_quorum, escalation_ladder):
         setattr(module, fn.__name__, fn)
@@ -95,19 +79,19 @@ class Baseline:
     def group_chair(self, group, financial_year, document):
         assert isinstance(group, GroupFacts)
         self.calls.append("group_chair")
-        return Ruling(True, (f"{group.name} chair for {financial_year}",), Citation(document, "§1"))
+        return Ruling(True, (f"{group.name} chair for {financial_year}",), stated(document, "§1", "the words of §1"))
 
     @hookimpl(trylast=True)
     def group_quorum(self, group, present, document):
         assert all(isinstance(s, SeatFacts) for s in present)
         self.calls.append("group_quorum")
-        return Ruling(bool(present), (f"{len(present)} present",), Citation(document, "§8.12"))
+        return Ruling(bool(present), (f"{len(present)} present",), stated(document, "§8.12", "the words of §8.12"))
 
     @hookimpl(trylast=True)
     def escalation_ladder(self, kind, document):
         assert isinstance(kind, DisputeKind)
         self.calls.append("escalation_ladder")
-        return [Stage("meet", Citation(document, "§14")), Stage("arbitrate", Citation(document, "§14"))]
+        return [Stage("meet", stated(document, "§14", "the words of §14")), Stage("arbitrate", stated(document, "§14", "the words of §14"))]
 
 
 @pytest.fixture
@@ -118,7 +102,7 @@ def contract(monkeypatch):
 
 
 def _rules(contract, *borough, baseline: Baseline | None = None) -> PartnershipRules:
-    real = discover()["merton"]
+    real = discover().rules_for("merton")
     pm = pluggy.PluginManager("partnerships")
     pm.add_hookspecs(contract)
     pm.register(baseline or Baseline(), name="baseline")
@@ -144,13 +128,13 @@ def test_hooks_the_kit_has_never_seen_are_found_called_and_pass(contract):
 class LoopingLadder:
     @hookimpl
     def escalation_ladder(self, kind, document):
-        return [Stage("meet", Citation(document, "§14")), Stage("meet", Citation(document, "§14"))]
+        return [Stage("meet", stated(document, "§14", "the words of §14")), Stage("meet", stated(document, "§14", "the words of §14"))]
 
 
 class QuorateWhenEmpty:
     @hookimpl
     def group_quorum(self, present, document):
-        return Ruling(True, ("always",), Citation(document, "§8.12"))
+        return Ruling(True, ("always",), stated(document, "§8.12", "the words of §8.12"))
 
 
 class Uncited:

@@ -100,7 +100,7 @@ def test_an_installed_scaffold_is_discovered_through_its_entry_point(installed):
     assert eps[CODE].value == installed.package
     registry = discover()
     assert CODE in registry.codes()
-    rules = registry[CODE]
+    rules = registry.rules_for(CODE)
     assert rules.data_file == installed.data_file  # the file outside the core, not a copy
     assert Path(rules.module.__file__).resolve().is_relative_to(installed.directory)
     assert {"merton", "lewisham", "sefton", "sandwell"} <= set(registry.codes())

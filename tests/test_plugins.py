@@ -141,7 +141,7 @@ async def test_a_changed_data_file_updates_only_what_changed(empty_db, registry,
     from core.services.load import load_partnership
 
     await load_all(empty_db, registry)
-    rules = registry["merton"]
+    rules = registry.rules_for("merton")
     edited = tmp_path / "arrangements.toml"
     edited.write_text(rules.data_file.read_text().replace('name = "Executive Group"', 'name = "Executive Board"'))
     changed = replace(rules, data_file=edited)

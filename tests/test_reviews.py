@@ -298,7 +298,7 @@ async def test_annual_report_copies_per_borough_due_within_seven_days(api):
     assert {c["dueOn"] for c in report["copies"]} == {due}
     assert "§9.3" in report["recipientsRule"]
     lewisham = (await api.gql(m, {"i": {"partnershipCode": "lewisham", **values}}, as_role=("lewisham", BU)))["data"]["recordAnnualReport"]
-    assert len(lewisham["annualReport"]["copies"]) == 2  # baseline: the Panel and the What Works Centre
+    assert len(lewisham["annualReport"]["copies"]) == 2  # the MoU: the Panel and the What Works Centre
 
     sent = """mutation ($i: RecordAnnualReportSentInput!) { recordAnnualReportSent(input: $i) {
         ... on AnnualReportCopyPayload { copy { sentOn sentOnTime } } ... on UserError { __typename } } }"""
@@ -319,9 +319,9 @@ async def test_annual_report_copies_per_borough_due_within_seven_days(api):
 @pytest.fixture
 async def merton_plan(api, registry):
     async with session_factory(api.app.state.partnerships.engine)() as session, session.begin():
-        await load_business_plans(session, registry["merton"])  # idempotent
+        await load_business_plans(session, registry.rules_for("merton"))  # idempotent
     async with session_factory(api.app.state.partnerships.engine)() as session, session.begin():
-        assert await load_business_plans(session, registry["merton"]) == []
+        assert await load_business_plans(session, registry.rules_for("merton")) == []
 
 
 async def test_merton_business_plan_is_queryable(api, merton_plan):

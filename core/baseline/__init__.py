@@ -2,12 +2,6 @@
 
 Registered like any borough's plugin, into every partnership's plugin manager, with
 ``trylast=True`` on each rule hook so a borough's implementation is asked first. One
-module per domain; this package re-exports their hookimpls so pluggy finds them.
+module per domain; ``core.plugins`` registers every module of this package, as it does a
+borough's.
 """
-
-from core.baseline.disputes import *  # noqa: F403
-from core.baseline.funding import *  # noqa: F403
-from core.baseline.governance import *  # noqa: F403
-from core.baseline.reviews import *  # noqa: F403
-
-SOURCE_DOCUMENT = "Working Together to Safeguard Children 2018"

@@ -11,8 +11,6 @@ from __future__ import annotations
 from core.hookspecs import hookimpl
 from core.rules.disputes import WT2018_DISPUTES, DisputeAction, LadderActor, Step, ladder
 
-__all__ = ["dispute_escalation_ladder"]
-
 
 @hookimpl(trylast=True)
 def dispute_escalation_ladder(kind, document):

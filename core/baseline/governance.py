@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from core.enums import ChairBasis, GroupKind, SeatRole
 from core.hookspecs import hookimpl
-from core.rules.common import WT2018, Citation
+from core.rules.common import WT2018, Citation, baseline, not_stated
 from core.rules.governance import (
     AttendancePolicy,
     AttendancePolicyKind,
     ChairAnswer,
     ExecutiveActionRule,
+    MeetingRules,
     ProxyRule,
     QuorumRuling,
     TieRule,
@@ -30,17 +31,8 @@ from core.rules.governance import (
     rotation_answer,
 )
 
-__all__ = [
-    "governance_appointment_problems",
-    "governance_attendance_policy",
-    "governance_chair",
-    "governance_executive_action_rule",
-    "governance_proxy_rule",
-    "governance_quorum",
-    "governance_voting_rule",
-]
-
-WT2018_GOVERNANCE = Citation(WT2018, "ch.3 §8–§12 (equal and joint responsibility)")
+WT2018_GOVERNANCE = baseline(WT2018, "ch.3 §8–§12 (equal and joint responsibility)",
+                             "the partnership's document is silent here, so the statutory guidance applies by default: equal and joint responsibility of the safeguarding partners")
 
 #: Seats that take part but do not vote, by default.
 NON_VOTING = frozenset({
@@ -84,7 +76,15 @@ def governance_voting_rule(group, seats, partners, document):
 
 @hookimpl(trylast=True)
 def governance_chair(group, financial_year, recorded, partners, document):
-    source = Citation(document, group.chair_source) if group.chair_source else Citation(document)
+    # The data file transcribes who holds the chair "as the document puts it" (``office``):
+    # those are the quoted words; without them nothing is claimed as stated.
+    if group.chair_basis in (None, ChairBasis.UNKNOWN):
+        source = not_stated(document, "the document does not say how the chair is chosen", group.chair_source)
+    elif group.chair_office:
+        source = Citation(document, group.chair_source or None, group.chair_office)
+    else:
+        source = not_stated(document, "the arrangements name the chairing basis but not in the document's words",
+                            group.chair_source)
     if recorded is not None:
         return recorded_answer(group, recorded, source)
     basis = group.chair_basis
@@ -138,3 +138,10 @@ def governance_executive_action_rule(group, decision, document):
 @hookimpl(trylast=True)
 def governance_attendance_policy(group, document):
     return AttendancePolicy(AttendancePolicyKind.NONE, ("no attendance rule is stated",), WT2018_GOVERNANCE)
+
+
+@hookimpl(trylast=True)
+def governance_meeting_rules(group, document):
+    return MeetingRules(None, None, None, ("no deadline for meeting notice, papers or minutes is stated",),
+                        not_stated(document, "the arrangements state no deadline for notice of meetings, papers "
+                                             "or minutes, and WT2018 sets none"))

@@ -11,8 +11,6 @@ from __future__ import annotations
 from core.hookspecs import hookimpl
 from core.rules.reviews import baseline_annual_report_recipients, baseline_timescales
 
-__all__ = ["annual_report_recipients", "review_timescales"]
-
 
 @hookimpl(trylast=True)
 def review_timescales(document):

@@ -22,11 +22,13 @@ from core.arrangements import (
 )
 from core.errors import NotFound
 from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
+from core.weburl import web_url_or_none
 
 
 async def snapshot(session: AsyncSession, code: str, *, include_confidential: bool = False) -> Arrangements:
-    """The partnership's structure as arrangements; confidential groups (and their seats)
-    only when the caller may see them."""
+    """The partnership's structure as arrangements: the seats in force (an ended seat is
+    history, not structure); confidential groups (and their seats) only when the caller may
+    see them."""
     p = await session.scalar(select(Partnership).where(Partnership.code == code))
     if p is None:
         raise NotFound(f"no partnership with code {code!r}", ref="code")
@@ -38,7 +40,8 @@ async def snapshot(session: AsyncSession, code: str, *, include_confidential: bo
     ]
     visible = {g.id for g in groups}
     seats = [
-        s for s in (await session.scalars(select(Seat).where(Seat.partnership_id == p.id).order_by(Seat.position))).all()
+        s for s in (await session.scalars(select(Seat).where(Seat.partnership_id == p.id, Seat.ended_on.is_(None))
+                                          .order_by(Seat.position))).all()
         if s.group_id in visible
     ]
     partners = (
@@ -55,7 +58,7 @@ async def snapshot(session: AsyncSession, code: str, *, include_confidential: bo
         partnership=PartnershipInfo(
             code=p.code, name=p.name, local_authority=p.local_authority, region=p.region, population=p.population,
             document=Document(title=p.document_title, published=p.document_published, version=p.document_version,
-                              url=p.document_url),
+                              url=web_url_or_none(p.document_url)),
         ),
         agencies=[AgencyData(code=a.code, name=a.name, kind=a.kind, source=a.source) for a in agencies],
         statutory_partners=[

@@ -273,7 +273,7 @@ def rule_hooks(category: str, module: ModuleType = _hookspecs) -> list[HookSpec]
     names, pattern = RULE_HOOKS[category]
     found = []
     for spec in hookspecs(module):
-        if not spec.firstresult or spec.name == "partnership_arrangements":
+        if not spec.firstresult or spec.name in DATA_HOOKS:
             continue
         if spec.name in names or re.search(pattern, spec.name):
             found.append(spec)
@@ -293,9 +293,13 @@ def _ask_rule_hooks(run: _Run) -> dict[str, list[Answer]]:
             out[category] += _call_for_cases(run, spec, category)
     out["other"] = []
     for spec in hookspecs(run.spec_module):  # every other rule hook the kit can build arguments for
-        if spec.firstresult and spec.name not in claimed and spec.name != "partnership_arrangements":
+        if spec.firstresult and spec.name not in claimed and spec.name not in DATA_HOOKS:
             out["other"] += _call_for_cases(run, spec, "other")
     return out
+
+
+#: Hooks that return a plugin's files, not rule answers: not called as rules.
+DATA_HOOKS = frozenset({"partnership_arrangements", "partnership_rulebook"})
 
 
 def _call_for_cases(run: _Run, spec: HookSpec, category: str) -> list[Answer]:
@@ -313,7 +317,7 @@ def _call_for_cases(run: _Run, spec: HookSpec, category: str) -> list[Answer]:
             return answers
         answer = Answer(spec.name, case, path, run.file, meeting=meeting)
         try:
-            answer.value = getattr(run.rules.hook, spec.name)(**kwargs)
+            answer.value = run.rules.ask(spec.name, **kwargs)
         except Exception as exc:  # a rule that raises is itself a finding
             answer.error = exc
         answers.append(answer)
@@ -419,65 +423,9 @@ def _seat_facts(a: Arrangements, s: SeatData) -> dict:
 
 
 def _param_types(spec: HookSpec) -> list[tuple[inspect.Parameter, object]]:
-    ns = _doc_namespace(spec.doc)
-    module = importlib.import_module(spec.function.__module__)
-    helper = _typed_helper(spec)
-    out = []
-    for p in spec.parameters:
-        t: object = None
-        if p.annotation is not inspect.Parameter.empty:
-            t = _evaluate(p.annotation, {**vars(module), **ns}) if isinstance(p.annotation, str) else p.annotation
-        if t is None and p.name in helper:
-            t = helper[p.name]
-        if t is None:
-            m = re.search(rf"^\s*{re.escape(p.name)}\s*:\s*``([^`]+)``", spec.doc, re.MULTILINE)
-            if m:
-                t = _evaluate(m.group(1), ns)
-        out.append((p, t))
-    return out
-
-
-def _typed_helper(spec: HookSpec) -> dict[str, object]:
-    """The annotations of the typed helper that calls this hook (``core.rules.<section>``)."""
-    try:
-        module = importlib.import_module(f"core.rules.{spec.section}")
-    except ImportError:
-        return {}
-    call = re.compile(rf"hook\.{re.escape(spec.name)}\(")
-    for fn in vars(module).values():
-        if not inspect.isfunction(fn) or fn.__module__ != module.__name__:
-            continue
-        try:
-            if not call.search(inspect.getsource(fn)):
-                continue
-            return typing.get_type_hints(fn)
-        except Exception:
-            continue
-    return {}
-
-
-def _doc_namespace(doc: str) -> dict:
-    """Every public name of every module a docstring mentions as ``pkg.mod.Name``."""
-    ns: dict = {}
-    for dotted in re.findall(r"\b((?:core|plugins|tests)(?:\.\w+)+)", doc):
-        parts = dotted.split(".")
-        for cut in range(len(parts), 0, -1):
-            try:
-                mod = importlib.import_module(".".join(parts[:cut]))
-            except ImportError:
-                continue
-            ns.update({k: v for k, v in vars(mod).items() if not k.startswith("_")})
-            break
-    return ns
-
-
-def _evaluate(expr: str, ns: dict) -> object:
-    expr = re.sub(r"\b(?:core|plugins|tests)(?:\.\w+)*\.(\w+)", r"\1", expr)
-    try:
-        return eval(expr, {"__builtins__": {"tuple": tuple, "list": list, "frozenset": frozenset,
-                                              "str": str, "int": int, "bool": bool, "None": None}}, ns)  # noqa: S307
-    except Exception:
-        return None
+    """Each argument of the hook with its annotated type (``typing.get_type_hints``)."""
+    hints = typing.get_type_hints(spec.function)
+    return [(p, hints.get(p.name)) for p in spec.parameters]
 
 
 def _unwrap(t: object) -> object:
@@ -844,6 +792,11 @@ def check_citations(rules, run: _Run | None = None) -> list[Problem]:
                 failures.append((ans, f"{ans.hook}'s answer cites no source: {{cases}}",
                                  "return the answer with `source=Citation(document=<the document title>, "
                                  "section=\"§…\")`"))
+            elif any(not getattr(c, "complete", True) for c in cites):
+                failures.append((ans, f"{ans.hook}'s answer does not say how it knows: {{cases}}",
+                                 "cite with core.plugin_api.stated(document, section, quote) — the operative "
+                                 "words — or derived/baseline/not_stated with the step or reason; a rulebook "
+                                 "entry's RULES.cite(id, document) does it"))
     return _grouped("citations", failures)
 
 

@@ -114,7 +114,9 @@ def _readme(code: str, package: str, title: str) -> str:
         1. Transcribe your published arrangements into `src/{package}/arrangements.toml`
            (every field is there, commented; cite the section of every fact in `source`).
         2. Where your document departs from Working Together 2018, uncomment the hook in
-           `src/{package}/hooks.py` and return your rule with a `Citation`.
+           `src/{package}/hooks.py` and return your rule citing the document's words
+           (`core.plugin_api.stated`, or a rulebook entry: see the guide). Import only from
+           `core.plugin_api`.
         3. `pip install -e .` in the core's environment, then `pytest` here runs the
            conformance kit, and `partnerships plugin check {code}` does the same from the shell.
         4. `partnerships load {code}` and the borough is in the API:
@@ -131,14 +133,14 @@ def _init(code: str, package: str, title: str) -> str:
 
         Exposed in the ``partnerships.plugins`` entry-point group (see pyproject.toml). The
         core builds one plugin manager for this borough: the Working Together 2018 baseline
-        plus this module, so only the rules your document changes need a hookimpl.
+        plus this package's modules, so only the rules your document changes need a hookimpl.
         """
 
         from pathlib import Path
 
-        from core.hookspecs import hookimpl
+        from core.plugin_api import hookimpl
 
-        from {package}.hooks import *  # noqa: F403 - the borough's rule hooks (hooks.py)
+        # Every module of this package is registered (hooks.py included): no imports needed.
 
 
         @hookimpl
@@ -182,13 +184,13 @@ def hooks_module(title: str, specs: list[HookSpec] | None = None) -> str:
         "",
         "Every overridable hook of core/hookspecs.py is listed below, commented out; this list",
         "was generated from the contract when the plugin was scaffolded. Uncomment a hook where",
-        "your document says something different, return the answer with a Citation of its",
-        "section, and return None where it does not apply, which hands the question back to",
-        "the Working Together 2018 baseline. The reference for every hook is docs/hooks.md.",
+        "your document says something different, return the answer citing its rulebook entry",
+        "(RULES.cite(id, document): section and the document's words), and return None where it",
+        "does not apply, which hands the question back to the Working Together 2018 baseline.",
+        "Import only from core.plugin_api. The reference for every hook is docs/hooks.md.",
         '"""',
         "",
-        "from core.hookspecs import hookimpl  # noqa: F401",
-        "from core.rules.common import Citation  # noqa: F401",
+        "from core.plugin_api import Rulebook, hookimpl, stated  # noqa: F401",
     ]
     if not specs:
         out += ["", "# (core/hookspecs.py has no rule hooks yet.)"]

@@ -48,7 +48,8 @@ class Attendance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("governance_meeting.id", ondelete="CASCADE"), index=True)
-    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id", ondelete="CASCADE"), index=True)
+    # RESTRICT: the record of a past meeting never changes; a seat ends, it is not deleted.
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id", ondelete="RESTRICT"), index=True)
     status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
     proxy_name: Mapped[str | None] = mapped_column(String(300))
     chair_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -79,7 +80,7 @@ class Vote(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("governance_decision.id", ondelete="CASCADE"), index=True)
-    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id", ondelete="RESTRICT"))  # as Attendance's
     counts_for: Mapped[str] = mapped_column(String(64))
     choice: Mapped[VoteChoice] = mapped_column(enum_column(VoteChoice))
 

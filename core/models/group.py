@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.enums import ChairBasis, GroupKind, SeatRole
+from core.enums import ChairBasis, GroupKind, SeatOrigin, SeatRole
 from core.models.base import Base, enum_column
 
 
@@ -39,7 +39,13 @@ class Group(Base):
 
 
 class Seat(Base):
-    """A person or an unnamed post holding a role for an agency in a group."""
+    """A person or an unnamed post holding a role for an agency in a group.
+
+    A seat is never deleted: it *ends* (``ended_on``), so the attendance and votes recorded
+    for it — the record of past meetings — stay as they were. Readers of a group's seats
+    today see only seats in force (``ended_on`` null); a past meeting is judged with the
+    seats in force on its day (:func:`in_force_on`).
+    """
 
     __tablename__ = "seat"
     __table_args__ = (UniqueConstraint("partnership_id", "code"),)
@@ -58,3 +64,17 @@ class Seat(Base):
     membership_code: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[SeatOrigin] = mapped_column(
+        enum_column(SeatOrigin), default=SeatOrigin.PUBLISHED, server_default=SeatOrigin.PUBLISHED.value)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)  # its last day in force; null while in force
+    # What ended it: the document no longer listing it (PUBLISHED) or a user (RECORDED). A load
+    # never brings back a seat a user ended.
+    ended_by: Mapped[SeatOrigin | None] = mapped_column(enum_column(SeatOrigin))
+
+
+def in_force_on(day: dt.date | None):
+    """The condition "the seat was in force on ``day``" (``None``: in force now), for queries.
+    A seat is in force up to and including the day it ended."""
+    if day is None:
+        return Seat.ended_on.is_(None)
+    return Seat.ended_on.is_(None) | (Seat.ended_on >= day)

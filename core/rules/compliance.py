@@ -83,8 +83,3 @@ def checklist(evidence: Iterable[Evidence]) -> list[ItemResult]:
         if e not in by_item[e.item]:
             by_item[e.item].append(e)
     return [ItemResult(item, TITLES[item], tuple(by_item[item])) for item in ComplianceItem]
-
-
-def plugin_evidence(pm, *, document: str) -> list[Evidence]:
-    """What the partnership's plugins cite (hook ``compliance_evidence``)."""
-    return [e for found in pm.hook.compliance_evidence(document=document) for e in (found or [])]

@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.enums import Role
-from core.rules.common import WT2018, Citation
+from core.rules.common import SILENT, WT2018, Citation, baseline
 
 #: WT2018 ch.3 (p. 80, quoted by Sefton "Resolution of disputes"): partners and relevant
 #: agencies resolve disputes locally; public bodies failing their obligations answer to the
 #: Secretary of State (CSWA 2017).
-WT2018_DISPUTES = Citation(WT2018, "ch.3, p. 80")
+WT2018_DISPUTES = baseline(WT2018, "ch.3, p. 80", SILENT)
 
 
 # ----------------------------------------------------------------------------- vocabularies
@@ -282,11 +282,3 @@ def may_resolve(role: Role, stage: LadderStage, outcome: DisputeOutcome, ladder:
         return outcome == DisputeOutcome.REFERRED_OUTSIDE and any(
             d.actor == LadderActor.SCRUTINEER for d in ladder.disclosures)
     return False
-
-
-# ----------------------------------------------------------------------------- typed helpers
-
-
-def escalation_ladder(pm, *, kind: DisputeKind, document: str) -> EscalationLadder:
-    """The partnership's ladder for a kind of dispute (a borough's plugin, else WT2018)."""
-    return pm.hook.dispute_escalation_ladder(kind=kind, document=document)

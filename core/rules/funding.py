@@ -12,12 +12,11 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from core.enums import AgencyKind
 from core.financial_year import FinancialYear
-from core.rules.common import WT2018, Citation
+from core.rules.common import SILENT, WT2018, Citation, PartnerRef, baseline
 
 #: WT2018 ch.3 §36–37: funding equitable, proportionate, transparent; covers local reviews.
-WT2018_FUNDING = Citation(WT2018, "ch.3 §36–37")
+WT2018_FUNDING = baseline(WT2018, "ch.3 §36–37", SILENT)
 
 
 # ----------------------------------------------------------------------------- vocabularies
@@ -68,19 +67,6 @@ class ReviewCostItem(enum.StrEnum):
 
 
 # ----------------------------------------------------------------------------- domain values
-
-
-@dataclass(frozen=True)
-class PartnerRef:
-    """An agency as a hook sees it: its code in the arrangements file, name, kind and whether
-    it is a statutory (safeguarding) partner. ``position`` is the document's order."""
-
-    code: str
-    name: str
-    kind: AgencyKind
-    statutory: bool = False
-    position: int = 0
-    lead_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +194,11 @@ class Apportionment:
     def apportioned_pence(self) -> int:
         return sum(s.pence for s in self.shares)
 
+    @property
+    def unapportioned_pence(self) -> int:
+        """What no stated rule shares out (the whole cost when the document sets no split)."""
+        return self.total_pence - self.apportioned_pence - self.from_training_budget_pence
+
 
 @dataclass(frozen=True)
 class FundingDefaultAction:
@@ -249,6 +240,14 @@ def largest_remainder(total: int, weights: list[int]) -> list[int]:
     for i in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
         parts[i] += 1
     return parts
+
+
+def not_apportioned(costs: tuple[ReviewCost, ...], source: Citation, reasons: tuple[str, ...]) -> Apportionment:
+    """No stated split: nobody's share is known, so none is given (never a guessed split);
+    the whole cost is ``unapportioned_pence`` until the partners agree and record one."""
+    total = sum(c.pence for c in costs)
+    return Apportionment(total_pence=total, shares=(), from_training_budget_pence=0, excluded=(),
+                         reasons=reasons, source=source)
 
 
 def equal_apportionment(
@@ -326,29 +325,3 @@ def shares_of(amounts: dict[str, int]) -> dict[str, float | None]:
     """Each key's share of the total as a percentage (two decimals); None when the total is 0."""
     total = sum(amounts.values())
     return {k: (round(100 * v / total, 2) if total else None) for k, v in amounts.items()}
-
-
-# ----------------------------------------------------------------------------- hook helpers
-
-
-def host_arrangement(pm, *, financial_year: FinancialYear, partners: tuple[PartnerRef, ...], document: str) -> HostArrangement:
-    """Ask the partnership's plugins who hosts its money in ``financial_year``."""
-    return pm.hook.funding_host_arrangement(financial_year=financial_year, partners=partners, document=document)
-
-
-def review_cost_apportionment(
-    pm, *, costs: tuple[ReviewCost, ...], involvement: tuple[Involvement, ...], partners: tuple[PartnerRef, ...], document: str
-) -> Apportionment:
-    """Ask the partnership's plugins how a practice review's costs are shared."""
-    return pm.hook.review_cost_apportionment(costs=costs, involvement=involvement, partners=partners, document=document)
-
-
-def published_funding(pm, *, financial_year: FinancialYear, document: str) -> list[PublishedFunding]:
-    """The figures the partnership's document publishes for the year (possibly none)."""
-    found = pm.hook.published_funding(financial_year=financial_year, document=document)
-    return [f for items in found for f in (items or [])]
-
-
-def funding_default_action(pm, *, agency: PartnerRef, document: str) -> FundingDefaultAction:
-    """What the partnership's arrangements say follows an overdue contribution."""
-    return pm.hook.funding_default_action(agency=agency, document=document)

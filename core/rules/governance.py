@@ -9,15 +9,16 @@ document and section they come from — through the API.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core.enums import AgencyKind, ChairBasis, GroupKind, SeatRole
+from core.enums import ChairBasis, GroupKind, SeatRole
 from core.financial_year import FinancialYear
-from core.rules.common import WT2018, Citation
+from core.rules.common import SILENT, WT2018, Citation, PartnerRef, baseline, derived, not_stated
 
-WT2018_CH3 = Citation(WT2018, "ch.3")
+WT2018_CH3 = baseline(WT2018, "ch.3", SILENT)
 
 
 # ----------------------------------------------------------------------------- vocabularies
@@ -82,15 +83,6 @@ class AttendancePolicyKind(enum.StrEnum):
 
 
 # ----------------------------------------------------------------------------- values in
-
-
-@dataclass(frozen=True)
-class PartnerRef:
-    """A safeguarding (statutory) partner: its agency's code, kind and name."""
-
-    agency_code: str
-    kind: AgencyKind
-    name: str
 
 
 @dataclass(frozen=True)
@@ -258,6 +250,109 @@ class AttendancePolicy:
     of_meetings: int = 0
 
 
+class DeadlineUnit(enum.StrEnum):
+    WORKING_DAYS = "WORKING_DAYS"  # England's bank holidays and weekends excluded
+    DAYS = "DAYS"
+    WEEKS = "WEEKS"
+    MONTHS = "MONTHS"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A stated time limit: ``amount`` units, from ``source``."""
+
+    amount: int
+    unit: DeadlineUnit
+    source: Citation
+
+    def __str__(self) -> str:
+        words = {DeadlineUnit.WORKING_DAYS: "working day", DeadlineUnit.DAYS: "day",
+                 DeadlineUnit.WEEKS: "week", DeadlineUnit.MONTHS: "month"}[self.unit]
+        return f"{self.amount} {words}{'' if self.amount == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class MeetingRules:
+    """The deadlines a group's meetings are held to; ``None``: the document states none.
+
+    ``notice``: meeting dates are set at least this long before the meeting; ``papers``:
+    papers circulated at least this long before it; ``minutes``: minutes circulated within
+    this long after it."""
+
+    notice: Deadline | None
+    papers: Deadline | None
+    minutes: Deadline | None
+    reasons: tuple[str, ...]
+    source: Citation
+
+
+class DeadlineKind(enum.StrEnum):
+    NOTICE = "NOTICE"  # the meeting's date was set at least this long before it
+    PAPERS = "PAPERS"  # papers circulated at least this long before it
+    MINUTES = "MINUTES"  # minutes circulated within this long after it
+
+
+@dataclass(frozen=True)
+class DeadlineCheck:
+    """One meeting measured against one stated deadline. ``satisfied`` is None while it
+    cannot yet be judged (the deadline is still ahead and nothing is recorded)."""
+
+    kind: DeadlineKind
+    due: dt.date
+    satisfied: bool | None
+    reasons: tuple[str, ...]
+    source: Citation
+
+
+def shift(day: dt.date, deadline: Deadline, direction: int) -> dt.date:
+    """``day`` moved by the deadline's amount, forwards (1) or backwards (-1)."""
+    from core.rules.reviews import add_months, add_working_days
+
+    n = deadline.amount * direction
+    if deadline.unit == DeadlineUnit.WORKING_DAYS:
+        return add_working_days(day, n)
+    if deadline.unit == DeadlineUnit.MONTHS:
+        return add_months(day, n)
+    return day + dt.timedelta(days=n * (7 if deadline.unit == DeadlineUnit.WEEKS else 1))
+
+
+def check_meeting_deadlines(rules: MeetingRules, *, scheduled_on: dt.date, arranged_on: dt.date | None,
+                            papers_on: dt.date | None, minutes_on: dt.date | None, held: bool,
+                            today: dt.date) -> list[DeadlineCheck]:
+    """Each stated deadline against a meeting's recorded dates (none for a cancelled meeting:
+    pass ``held=False`` and a future ``scheduled_on`` for one still to come)."""
+    out: list[DeadlineCheck] = []
+    if rules.notice is not None and arranged_on is not None:
+        due = shift(scheduled_on, rules.notice, -1)
+        ok = arranged_on <= due
+        out.append(DeadlineCheck(DeadlineKind.NOTICE, due, ok, (
+            f"the date was set on {arranged_on.isoformat()}; dates are to be set at least {rules.notice} ahead, "
+            f"by {due.isoformat()} ({rules.notice.source})",), rules.notice.source))
+    if rules.papers is not None:
+        due = shift(scheduled_on, rules.papers, -1)
+        if papers_on is not None:
+            ok: bool | None = papers_on <= due
+            said = f"papers circulated on {papers_on.isoformat()}"
+        else:
+            ok = False if today > due else None
+            said = "no circulation of papers is recorded"
+        out.append(DeadlineCheck(DeadlineKind.PAPERS, due, ok, (
+            f"{said}; papers are due at least {rules.papers} before the meeting, by {due.isoformat()} "
+            f"({rules.papers.source})",), rules.papers.source))
+    if rules.minutes is not None and held:
+        due = shift(scheduled_on, rules.minutes, 1)
+        if minutes_on is not None:
+            ok = minutes_on <= due
+            said = f"minutes circulated on {minutes_on.isoformat()}"
+        else:
+            ok = False if today > due else None
+            said = "no minutes are recorded"
+        out.append(DeadlineCheck(DeadlineKind.MINUTES, due, ok, (
+            f"{said}; minutes are due within {rules.minutes} of the meeting, by {due.isoformat()} "
+            f"({rules.minutes.source})",), rules.minutes.source))
+    return out
+
+
 @dataclass(frozen=True)
 class AttendanceConcern:
     seat: SeatRef
@@ -342,31 +437,36 @@ def _count_word(n: int) -> str:
     return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
-def rotation_answer(group: GroupRef, financial_year: FinancialYear, source: Citation) -> ChairAnswer:
-    """Who chairs by the agreed rotation in a financial year (provisional until recorded)."""
+def rotation_answer(group: GroupRef, financial_year: FinancialYear, source: Citation, *,
+                    order_stated: bool = False) -> ChairAnswer:
+    """Who chairs by a rotation in a financial year — only as far as the document says.
+
+    ``source`` cites the rotation's words. The year ``group.chair_rotation_start`` names has
+    the first listed agency, as stated. Other years are known only when the document states
+    the order (``order_stated``): then they follow from it (DERIVED, provisional until a
+    selection is recorded); otherwise the answer is NOT_STATED, with no agency — a rotation
+    whose order is not published is a rotation with an unknown order."""
     order = group.chair_rotation
     basis = group.chair_basis or ChairBasis.ROTATION
-    if not order:
+    among = ", ".join(order) if order else "the partners"
+    start = FinancialYear.parse(group.chair_rotation_start) if group.chair_rotation_start else None
+    if start is not None and financial_year == start:
+        return ChairAnswer(basis, order[0], None, group.chair_office, False, False,
+                           (f"{financial_year}: {order[0]} chairs, as the document states",), source)
+    unknown = not_stated(source.document, section=source.section, why=(
+        f"the chair rotates among {among}, but the document does not give the order, so who chairs in "
+        f"{financial_year} is not stated" if not order_stated or not order or start is None else
+        f"the rotation starts in {start}; {financial_year} is before it"))
+    if not order_stated or not order or start is None or financial_year - start < 0:
         return ChairAnswer(basis, None, None, group.chair_office, True, False,
-                           ("the chair rotates but no order is stated; record the selection",), source)
-    if group.chair_rotation_start is None:
-        return ChairAnswer(
-            basis, None, None, group.chair_office, True, False,
-            (f"the chair rotates among {', '.join(order)} in that order, but the document does not say "
-             f"who chairs first or when; record the selection for {financial_year}",), source)
-    start = FinancialYear.parse(group.chair_rotation_start)
+                           (unknown.derivation + "; record the selection",), unknown)
     offset = financial_year - start
-    if offset < 0:
-        return ChairAnswer(basis, None, None, group.chair_office, True, False,
-                           (f"the rotation starts in {start}; {financial_year} is before it",), source)
     agency = order[offset % len(order)]
-    if offset == 0:
-        return ChairAnswer(basis, agency, None, group.chair_office, False, False,
-                           (f"{financial_year}: {agency} chairs, first in the agreed rotation as the document states",), source)
+    step = (f"the stated order ({' → '.join(order)}) applied one year at a time from {start}")
+    answer_source = derived(source.document, source.section or "", source.quote or "", step)
     return ChairAnswer(
         basis, agency, None, group.chair_office, True, False,
-        (f"{financial_year}: {agency} by the agreed annual rotation ({' → '.join(order)} from {start}); "
-         "provisional until a selection is recorded",), source)
+        (f"{financial_year}: {agency} by {step}; provisional until a selection is recorded",), answer_source)
 
 
 def recorded_answer(group: GroupRef, selection: ChairSelection, source: Citation) -> ChairAnswer:
@@ -428,42 +528,7 @@ def tally(rule: VotingRule, votes: dict[str, VoteChoice], chair_key: str | None 
     return Tally(DecisionStatus.NOT_CARRIED, {k.value: v for k, v in counted.items()}, (f"{why}: {base} ({rule.source})",), rule.source)
 
 
-# ----------------------------------------------------------------------------- typed hook helpers
-
-
-def quorum(pm, *, group: GroupRef, seats: tuple[SeatRef, ...], present: tuple[SeatRef, ...],
-           partners: tuple[PartnerRef, ...], acting_for_partnership: bool, document: str) -> QuorumRuling:
-    return pm.hook.governance_quorum(group=group, seats=seats, present=present, partners=partners,
-                                     acting_for_partnership=acting_for_partnership, document=document)
-
-
-def voting_rule(pm, *, group: GroupRef, seats: tuple[SeatRef, ...], partners: tuple[PartnerRef, ...], document: str) -> VotingRule:
-    return pm.hook.governance_voting_rule(group=group, seats=seats, partners=partners, document=document)
-
-
-def chair(pm, *, group: GroupRef, financial_year: FinancialYear, recorded: ChairSelection | None,
-          partners: tuple[PartnerRef, ...], document: str) -> ChairAnswer:
-    return pm.hook.governance_chair(group=group, financial_year=financial_year, recorded=recorded,
-                                    partners=partners, document=document)
-
-
-def proxy_rule(pm, *, group: GroupRef, document: str) -> ProxyRule:
-    return pm.hook.governance_proxy_rule(group=group, document=document)
-
-
-def appointment_problems(pm, *, appointment: AppointmentRef, current: tuple[AppointmentRef, ...], document: str) -> list[Problem]:
-    found: list[Problem] = []
-    for answer in pm.hook.governance_appointment_problems(appointment=appointment, current=current, document=document):
-        found.extend(answer or [])
-    return found
-
-
-def executive_action_rule(pm, *, group: GroupRef, decision: DecisionRef, document: str) -> ExecutiveActionRule:
-    return pm.hook.governance_executive_action_rule(group=group, decision=decision, document=document)
-
-
-def attendance_policy(pm, *, group: GroupRef, document: str) -> AttendancePolicy:
-    return pm.hook.governance_attendance_policy(group=group, document=document)
+# ----------------------------------------------------------------------------- answer builders
 
 
 def partner_votes(seats: Iterable[SeatRef], partners: Iterable[PartnerRef], source: Citation, *,

@@ -25,14 +25,14 @@ from functools import lru_cache
 
 import holidays
 
-from core.rules.common import WT2018, Citation
+from core.rules.common import SILENT, WT2018, Citation, baseline
 
 PANEL_GUIDANCE = "Child Safeguarding Practice Review Panel: practice guidance"
-WT2018_NOTIFICATION = Citation(WT2018, "ch.4, Notifying the Panel")  # notify the Panel within five working days
-WT2018_PUBLICATION = Citation(WT2018, "ch.4, Publication of reports")  # publish; publicly available for at least one year
-WT2018_ANNUAL_REPORT = Citation(WT2018, "ch.3, Reporting")  # copy to the Panel and the What Works Centre in 7 days
-PANEL_RAPID_REVIEW = Citation(PANEL_GUIDANCE, "Rapid reviews")  # within 15 working days of the notification
-WT2018_LOCAL_REVIEW = Citation(WT2018, "ch.4, Local child safeguarding practice reviews")  # no fixed time to complete a local review
+WT2018_NOTIFICATION = baseline(WT2018, "ch.4, Notifying the Panel", SILENT)  # notify the Panel within five working days
+WT2018_PUBLICATION = baseline(WT2018, "ch.4, Publication of reports", SILENT)  # publish; publicly available for at least one year
+WT2018_ANNUAL_REPORT = baseline(WT2018, "ch.3, Reporting", SILENT)  # copy to the Panel and the What Works Centre in 7 days
+PANEL_RAPID_REVIEW = baseline(PANEL_GUIDANCE, "Rapid reviews", SILENT)  # within 15 working days of the notification
+WT2018_LOCAL_REVIEW = baseline(WT2018, "ch.4, Local child safeguarding practice reviews", SILENT)  # no fixed time to complete a local review
 
 
 # ----------------------------------------------------------------------------- vocabularies
@@ -141,15 +141,17 @@ def is_working_day(day: dt.date, calendar: Container[dt.date]) -> bool:
 
 
 def add_working_days(start: dt.date, days: int, calendar: Container[dt.date] | None = None) -> dt.date:
-    """The date ``days`` working days after ``start`` (weekends and England bank holidays
-    skipped). Friday 2024-05-03 + 5 → Monday 2024-05-13 (the early-May bank holiday, 6 May,
-    is not a working day)."""
+    """The date ``days`` working days after ``start`` (before it when negative; weekends and
+    England bank holidays skipped). Friday 2024-05-03 + 5 → Monday 2024-05-13 (the early-May
+    bank holiday, 6 May, is not a working day)."""
+    step = 1 if days >= 0 else -1
     if calendar is None:
-        calendar = england_bank_holidays(range(start.year, start.year + 2 + days // 200))
+        span = 2 + abs(days) // 200
+        calendar = england_bank_holidays(range(start.year - (span if step < 0 else 0), start.year + span))
     day = start
-    left = days
+    left = abs(days)
     while left > 0:
-        day += dt.timedelta(days=1)
+        day += dt.timedelta(days=step)
         if is_working_day(day, calendar):
             left -= 1
     return day
@@ -218,6 +220,14 @@ class AnnualReportRecipients:
     within_days: int
     source: Citation
     reasons: tuple[str, ...] = ()
+    # Where the report is published (e.g. "the partnership's website"), who signs it off and
+    # what it must contain — each with its own source; empty / None where the document is silent.
+    publication: tuple[str, ...] = ()
+    publication_source: Citation | None = None
+    sign_off: str | None = None
+    sign_off_source: Citation | None = None
+    contents: tuple[str, ...] = ()
+    contents_source: Citation | None = None
 
 
 def baseline_annual_report_recipients() -> AnnualReportRecipients:
@@ -387,17 +397,3 @@ def month_end(text: str) -> dt.date | None:
             year = int(m.group(2))
             return dt.date(year, month, _calendar.monthrange(year, month)[1])
     return None
-
-
-# ----------------------------------------------------------------------------- hook helpers
-
-
-def timescales_for(rules) -> ReviewTimescales:
-    """A partnership's review timescales (hook ``review_timescales``; ``rules`` is its
-    :class:`core.plugins.PartnershipRules`)."""
-    return rules.hook.review_timescales(document=rules.partnership.document.title)
-
-
-def annual_report_recipients_for(rules) -> AnnualReportRecipients:
-    """Who a partnership sends its annual report to (hook ``annual_report_recipients``)."""
-    return rules.hook.annual_report_recipients(document=rules.partnership.document.title)

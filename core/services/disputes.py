@@ -12,7 +12,6 @@ move is a rule (``core.rules.disputes.may_escalate`` / ``may_resolve``).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -31,8 +30,9 @@ from core.models.disputes import (
     ScrutinyRecommendation,
     ScrutinyReport,
 )
-from core.plugins import ENTRY_POINT_GROUP, Registry, baseline_manager, build_manager
+from core.plugins import PartnershipRules, Registry
 from core.rules import disputes as rules
+from core.rules.common import PartnerRef
 from core.rules.disputes import (
     DisputeKind,
     DisputeMove,
@@ -42,7 +42,7 @@ from core.rules.disputes import (
     RecommendationResponse,
     ScrutinyActivityKind,
 )
-from core.services import audit
+from core.services import audit, inputs
 
 MAX_TEXT = 5000
 
@@ -50,44 +50,9 @@ MAX_TEXT = 5000
 # ----------------------------------------------------------------------------- the ladder
 
 
-@dataclass(frozen=True)
-class Rules:
-    """A partnership's plugin manager and document title, for asking its rules."""
-
-    pm: object
-    document: str
-
-    def ladder(self, kind: DisputeKind) -> EscalationLadder:
-        return rules.escalation_ladder(self.pm, kind=kind, document=self.document)
-
-
-def rules_from_registry(registry: Registry, partnership: Partnership) -> Rules:
-    found = registry.get(partnership.code)
-    pm = found.pm if found is not None else baseline_manager()
-    return Rules(pm, partnership.document_title)
-
-
-def rules_from_plugin(partnership: Partnership) -> Rules:
-    """Without a registry at hand (the funding domain's call), build the partnership's manager
-    from the plugin it was loaded from; a partnership no plugin provides gets the baseline."""
-    eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP, name=partnership.plugin)
-    for ep in eps:
-        return Rules(build_manager(ep.load(), ep.name), partnership.document_title)
-    return Rules(baseline_manager(), partnership.document_title)
-
-
 # ----------------------------------------------------------------------------- helpers
 
 
-def _text(value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise InvalidInput(f"{field} is required: say in a sentence what the matter is", field=field)
-        return None
-    if len(value) > limit:
-        raise InvalidInput(f"{field} must be at most {limit} characters (got {len(value)})", field=field)
-    return value
 
 
 async def _partnership(session: AsyncSession, code: str) -> Partnership:
@@ -178,8 +143,8 @@ async def raise_dispute(
     p = await _partnership(session, partnership_code)
     if not principal.is_member(p.id):
         raise NotAuthorized("Raising a dispute needs a member-level role in that partnership.")
-    summary = _text(summary, "summary", required=True)
-    subject_decision_ref = _text(subject_decision_ref, "subjectDecisionRef", required=False, limit=200)
+    summary = inputs.text(summary, "summary", MAX_TEXT, required=True, hint="say in a sentence what the matter is")
+    subject_decision_ref = inputs.text(subject_decision_ref, "subjectDecisionRef", 200, required=False, hint="say in a sentence what the matter is")
     if raised_by_seat_id is None and raised_by_agency_id is None:
         raise InvalidInput("say who raises the dispute: give raisedBySeatId (a seat of this partnership) or "
                            "raisedByAgencyId", field="raisedBySeatId")
@@ -203,7 +168,7 @@ async def raise_dispute(
         if about_agency_id == raising_agency:
             raise InvalidInput("a dispute is about another agency: aboutAgencyId is the raising agency itself",
                                field="aboutAgencyId")
-    ladder = rules_from_registry(registry, p).ladder(kind)
+    ladder = registry.rules_for(p.code, document=p.document_title).ladder(kind=kind)
     return await _open(
         session, actor=principal.actor, role=principal.role_in(p.id), partnership=p, ladder=ladder, kind=kind,
         summary=summary, raised_by_seat_id=raised_by_seat_id, raised_by_agency_id=raised_by_agency_id,
@@ -212,8 +177,8 @@ async def raise_dispute(
 
 
 async def open_funding_default(
-    session: AsyncSession, *, actor: str, partnership_id: int, agency_id: int, summary: str,
-    registry: Registry | None = None,
+    session: AsyncSession, partnership_rules: PartnershipRules, *, actor: str, partnership_id: int, agency_id: int,
+    summary: str,
 ) -> Dispute | None:
     """Open a FUNDING_DEFAULT dispute about an agency whose contribution is overdue — if the
     partnership's rules say a default triggers the dispute process (Lewisham, "Operational
@@ -224,23 +189,21 @@ async def open_funding_default(
     The rule asked is the funding hook ``funding_default_action`` (one hook answers "does a
     default open a dispute?", so the funding domain and this function cannot disagree).
     """
-    from core.rules import funding as funding_rules  # the funding domain's typed helper
-
     p = await session.get(Partnership, partnership_id)
     if p is None:
         raise NotFound(f"no partnership with ID {partnership_id}", ref="partnershipId")
     agency = await _agency(session, p.id, agency_id, "agencyId")
-    r = rules_from_registry(registry, p) if registry is not None else rules_from_plugin(p)
+    r = partnership_rules
     sp = await session.scalar(select(StatutoryPartner).where(StatutoryPartner.partnership_id == p.id,
                                                              StatutoryPartner.agency_id == agency.id))
-    ref = funding_rules.PartnerRef(code=agency.code, name=agency.name, kind=agency.kind, statutory=sp is not None,
+    ref = PartnerRef(code=agency.code, name=agency.name, kind=agency.kind, statutory=sp is not None,
                                    position=sp.position if sp else 0, lead_role=sp.lead_role if sp else None)
-    action = funding_rules.funding_default_action(r.pm, agency=ref, document=r.document)
+    action = r.funding_default_action(agency=ref)
     if not action.open_dispute:
         return None
-    summary = _text(summary, "summary", required=True)
+    summary = inputs.text(summary, "summary", MAX_TEXT, required=True, hint="say in a sentence what the matter is")
     return await _open(
-        session, actor=actor, role=Role.BUSINESS_UNIT, partnership=p, ladder=r.ladder(DisputeKind.FUNDING_DEFAULT),
+        session, actor=actor, role=Role.BUSINESS_UNIT, partnership=p, ladder=r.ladder(kind=DisputeKind.FUNDING_DEFAULT),
         kind=DisputeKind.FUNDING_DEFAULT, summary=summary, raised_by_seat_id=None, raised_by_agency_id=None,
         about_agency_id=agency.id, subject_decision_ref=None, via=f"funding default ({action.source})",
     )
@@ -254,7 +217,7 @@ async def escalate_dispute(
     if d.status != DisputeStatus.OPEN:
         raise _closed(d)
     p = await session.get(Partnership, d.partnership_id)
-    ladder = rules_from_registry(registry, p).ladder(d.kind)
+    ladder = registry.rules_for(p.code, document=p.document_title).ladder(kind=d.kind)
     here = ladder.stage(d.current_stage)
     role = principal.role_in(p.id)
     if here is not None and not rules.may_escalate(role, here):
@@ -265,7 +228,7 @@ async def escalate_dispute(
     ruling = rules.check_escalation(ladder, d.current_stage, target)
     if not ruling.allowed:
         raise Conflict(ruling.problem or "that move is not on the ladder")
-    notes = _text(notes, "notes", required=False)
+    notes = inputs.text(notes, "notes", MAX_TEXT, required=False, hint="say in a sentence what the matter is")
     before = dispute_values(d)
     nxt = ladder.stage(target)
     sequence = await _next_sequence(session, d.id)
@@ -292,7 +255,7 @@ async def resolve_dispute(
     if d.status != DisputeStatus.OPEN:
         raise _closed(d)
     p = await session.get(Partnership, d.partnership_id)
-    ladder = rules_from_registry(registry, p).ladder(d.kind)
+    ladder = registry.rules_for(p.code, document=p.document_title).ladder(kind=d.kind)
     here = ladder.stage(d.current_stage)
     if here is None:
         raise Conflict(f"the dispute is at stage {d.current_stage}, which its ladder no longer has")
@@ -304,7 +267,7 @@ async def resolve_dispute(
     if not rules.may_resolve(role, here, outcome, ladder):
         raise NotAuthorized(f"Your role ({role.value}) may not record the outcome at {here.name}: "
                             f"{here.who} act there.")
-    notes = _text(notes, "notes", required=False)
+    notes = inputs.text(notes, "notes", MAX_TEXT, required=False, hint="say in a sentence what the matter is")
     before = dispute_values(d)
     action = next((a for a, o in rules.OUTCOME_OF.items() if o == outcome and a in here.actions), None)
     if action is None and outcome == DisputeOutcome.REFERRED_OUTSIDE:
@@ -339,7 +302,7 @@ async def withdraw_dispute(
     role = principal.role_in(d.partnership_id)
     if not (principal.can_edit(d.partnership_id) or principal.actor == d.raised_by):
         raise NotAuthorized("Only whoever raised a dispute, the business unit or an administrator may withdraw it.")
-    notes = _text(notes, "notes", required=False)
+    notes = inputs.text(notes, "notes", MAX_TEXT, required=False, hint="say in a sentence what the matter is")
     before = dispute_values(d)
     sequence = await _next_sequence(session, d.id)
     now = utcnow()
@@ -373,9 +336,9 @@ async def appoint_scrutineer(
     p = await _partnership(session, partnership_code)
     if not principal.can_edit(p.id):
         raise NotAuthorized()
-    scrutineer = _text(scrutineer, "scrutineer", required=True, limit=300)
-    appointed_by = _text(appointed_by, "appointedBy", required=True, limit=300)
-    source = _text(source, "source", required=False, limit=200)
+    scrutineer = inputs.text(scrutineer, "scrutineer", 300, required=True, hint="say in a sentence what the matter is")
+    appointed_by = inputs.text(appointed_by, "appointedBy", 300, required=True, hint="say in a sentence what the matter is")
+    source = inputs.text(source, "source", 200, required=False, hint="say in a sentence what the matter is")
     if appointed_until is not None and appointed_until < appointed_from:
         raise InvalidInput("appointedUntil is before appointedFrom; give the end of the appointment, or leave it out",
                            field="appointedUntil")
@@ -408,8 +371,8 @@ async def record_scrutiny_activity(
     p = await _partnership(session, partnership_code)
     if not principal.has_role(p.id, SCRUTINY_RECORDERS):
         raise NotAuthorized()
-    title = _text(title, "title", required=True, limit=300)
-    notes = _text(notes, "notes", required=False)
+    title = inputs.text(title, "title", 300, required=True, hint="say in a sentence what the matter is")
+    notes = inputs.text(notes, "notes", MAX_TEXT, required=False, hint="say in a sentence what the matter is")
     if group_id is not None:
         g = await session.get(Group, group_id)
         if g is None or g.partnership_id != p.id:
@@ -441,11 +404,11 @@ async def publish_scrutiny_report(
     p = await _partnership(session, partnership_code)
     if not principal.has_role(p.id, SCRUTINY_RECORDERS):
         raise NotAuthorized()
-    title = _text(title, "title", required=True, limit=300)
-    summary = _text(summary, "summary", required=False)
+    title = inputs.text(title, "title", 300, required=True, hint="say in a sentence what the matter is")
+    summary = inputs.text(summary, "summary", MAX_TEXT, required=False, hint="say in a sentence what the matter is")
     clean_findings = []
     for i, f in enumerate(findings):
-        clean_findings.append(_text(f, f"findings[{i}]", required=True))
+        clean_findings.append(inputs.text(f, f"findings[{i}]", MAX_TEXT, required=True, hint="say in a sentence what the matter is"))
     if len(recommendations) > 200 or len(findings) > 200:
         raise InvalidInput("at most 200 findings and 200 recommendations per report", field="recommendations")
     r = ScrutinyReport(partnership_id=p.id, title=title, published_on=published_on, summary=summary,
@@ -455,8 +418,8 @@ async def publish_scrutiny_report(
     for i, rec in enumerate(recommendations):
         session.add(ScrutinyRecommendation(
             report_id=r.id, partnership_id=p.id, position=i + 1,
-            text=_text(rec.text, f"recommendations[{i}].text", required=True),
-            addressed_to=_text(rec.addressed_to, f"recommendations[{i}].addressedTo", required=False, limit=300),
+            text=inputs.text(rec.text, f"recommendations[{i}].text", MAX_TEXT, required=True, hint="say in a sentence what the matter is"),
+            addressed_to=inputs.text(rec.addressed_to, f"recommendations[{i}].addressedTo", 300, required=False, hint="say in a sentence what the matter is"),
         ))
     await session.flush()
     await audit.record(
@@ -481,7 +444,7 @@ async def respond_to_recommendation(
     if not principal.has_role(rec.partnership_id, RESPONDERS):
         raise NotAuthorized("The partnership responds through a statutory partner, the business unit or an "
                             "administrator.")
-    reason = _text(reason, "reason", required=False)
+    reason = inputs.text(reason, "reason", MAX_TEXT, required=False, hint="say in a sentence what the matter is")
     if response == RecommendationResponse.REJECTED and reason is None:
         raise InvalidInput("a rejected recommendation needs a reason: say why the partnership rejects it",
                            field="reason")

@@ -103,6 +103,8 @@ async def serialise_feed(session: AsyncSession) -> None:
 # -- cursors -------------------------------------------------------------------------------
 
 _PREFIX = "ev:"
+#: Event ids are 32-bit integers in the database (``audit_event.id``).
+MAX_EVENT_ID = 2**31 - 1
 
 
 def encode_cursor(event_id: int) -> str:
@@ -118,7 +120,7 @@ def decode_cursor(cursor: str | None) -> int:
         if not raw.startswith(_PREFIX):
             raise ValueError
         value = int(raw[len(_PREFIX):])
-        if value < 0:
+        if not 0 <= value <= MAX_EVENT_ID:  # beyond the id column: no cursor this API issued
             raise ValueError
         return value
     except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -242,6 +244,17 @@ async def read(session: AsyncSession, principal: Principal, *, after: int = 0, p
 async def latest_id(session: AsyncSession) -> int:
     """The id of the newest event written so far (0 for none): a cursor meaning "from now"."""
     return int(await session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0))) or 0)
+
+
+async def latest_visible_id(session: AsyncSession, principal: Principal) -> int:
+    """The id of the newest event in the principal's feed (0 for none): "from now" as that
+    caller may know it. Were it the newest of all, the public would see it move when a
+    partnership records something confidential (or issues a token), and so learn that, and
+    when, something it may not read happened. Starting after it misses nothing the caller
+    may see: every later event it may see has a larger id."""
+    stmt = select(AuditEvent.id).where(AuditEvent.entity_type.not_in(sorted(INTERNAL_ENTITY_TYPES)))
+    stmt = visible_to(stmt, principal).order_by(AuditEvent.id.desc()).limit(1)
+    return int(await session.scalar(stmt) or 0)
 
 
 async def partnership_id_for(session: AsyncSession, code: str | None) -> int | None:

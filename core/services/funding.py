@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.auth import Principal
-from core.errors import Conflict, InvalidInput, NotAuthorized, NotFound
+from core.errors import InvalidInput, NotAuthorized, NotFound
 from core.financial_year import FinancialYear, FinancialYearError
 from core.models import Agency, Partnership, StatutoryPartner
 from core.models.funding import (
@@ -24,9 +24,11 @@ from core.models.funding import (
     HostRecord,
     ReserveBroughtForward,
 )
+from core.plugins import Registry
 from core.rules import funding as rules
-from core.rules.funding import ContributionKind, ContributionStatus, HostRole, PartnerRef
-from core.services import audit
+from core.rules.common import PartnerRef
+from core.rules.funding import ContributionKind, ContributionStatus, HostRole
+from core.services import audit, disputes, inputs, locks
 
 #: £1,000,000,000.00 — a guard against typos and overflow, far above any partnership's budget.
 MAX_PENCE = 100_000_000_000
@@ -53,15 +55,6 @@ def check_amount(pence: int | None, field: str, *, required: bool = True) -> int
     return pence
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise InvalidInput(f"{field} is required", field=field)
-        return None
-    if len(value) > limit:
-        raise InvalidInput(f"{field} must be at most {limit} characters", field=field)
-    return value
 
 
 async def editable_partnership(session: AsyncSession, principal: Principal, code: str) -> Partnership:
@@ -98,7 +91,7 @@ async def set_budget(
     p = await editable_partnership(session, principal, partnership_code)
     fy = parse_year(financial_year)
     check_amount(amount_pence, "amountPence")
-    reason = _text(reason, "reason", 2000)
+    reason = inputs.text(reason, "reason", 2000, required=False)
     previous = await session.scalar(
         select(BudgetRevision).where(BudgetRevision.partnership_id == p.id, BudgetRevision.financial_year == str(fy))
         .order_by(BudgetRevision.revision.desc()).limit(1)
@@ -147,8 +140,8 @@ async def record_contribution(
     provided = "\n".join(items) or None
     if provided and len(provided) > 4000:
         raise InvalidInput("provides must be at most 4000 characters in all", field="provides")
-    priority = _text(priority, "priority", 300)
-    note = _text(note, "note", 2000)
+    priority = inputs.text(priority, "priority", 300, required=False)
+    note = inputs.text(note, "note", 2000, required=False)
     agency = await agency_by_code(session, p.id, agency_code)
     c = Contribution(
         partnership_id=p.id, agency_id=agency.id, financial_year=str(fy), kind=kind, amount_pence=amount_pence,
@@ -194,7 +187,7 @@ async def add_expenditure(
     p = await editable_partnership(session, principal, partnership_code)
     fy = parse_year(financial_year)
     check_amount(amount_pence, "amountPence")
-    description = _text(description, "description", 300, required=True)
+    description = inputs.text(description, "description", 300, required=True)
     e = Expenditure(partnership_id=p.id, financial_year=str(fy), description=description, amount_pence=amount_pence)
     session.add(e)
     await session.flush()
@@ -212,7 +205,7 @@ async def set_reserve_brought_forward(
     p = await editable_partnership(session, principal, partnership_code)
     fy = parse_year(financial_year)
     check_amount(amount_pence, "amountPence")
-    description = _text(description, "description", 300)
+    description = inputs.text(description, "description", 300, required=False)
     r = await session.scalar(select(ReserveBroughtForward).where(
         ReserveBroughtForward.partnership_id == p.id, ReserveBroughtForward.financial_year == str(fy)))
     before = None
@@ -256,7 +249,7 @@ async def record_host_arrangement(
         raise InvalidInput("at most 20 lines", field="lines")
     rows = []
     for i, line in enumerate(lines):
-        post = _text(line.post, f"lines[{i}].post", 300)
+        post = inputs.text(line.post, f"lines[{i}].post", 300, required=False)
         if line.agency_code is None and post is None:
             raise InvalidInput(f"lines[{i}]: give the agency, the post, or both", field=f"lines[{i}]")
         agency = await agency_by_code(session, p.id, line.agency_code, f"lines[{i}].agencyCode") if line.agency_code else None
@@ -297,19 +290,6 @@ async def partner_refs(session: AsyncSession, partnership_id: int) -> tuple[Part
     )
 
 
-def _open_funding_default():
-    """The disputes domain's service, imported lazily (core.services.disputes)."""
-    try:
-        from core.services import disputes
-    except ImportError:
-        disputes = None
-    fn = getattr(disputes, "open_funding_default", None)
-    if fn is None:
-        raise Conflict("funding-default disputes cannot be opened yet: the disputes service is not installed; "
-                       "the overdue contributions are reported by `overdueContributions`")
-    return fn
-
-
 @dataclass(frozen=True)
 class Escalation:
     contribution: Contribution
@@ -319,11 +299,15 @@ class Escalation:
 
 
 async def escalate_overdue_contributions(
-    session: AsyncSession, principal: Principal, pm, document: str, *, partnership_code: str, as_of: dt.date,
+    session: AsyncSession, principal: Principal, registry: Registry, *, partnership_code: str, as_of: dt.date,
 ) -> list[Escalation]:
     """Report every overdue contribution and, where the arrangements say so (Lewisham), open a
     funding-default dispute for it — once: a contribution already escalated is not reopened."""
     p = await editable_partnership(session, principal, partnership_code)
+    # Locked before the contributions are read: two escalations at once would both see a
+    # contribution with no dispute yet and open two (see core/services/locks.py).
+    await locks.locked(session, Partnership, p.id)
+    partnership_rules = registry.rules_for(p.code, document=p.document_title)
     refs = {r.code: r for r in await partner_refs(session, p.id)}
     rows = (await session.execute(
         select(Contribution, Agency).join(Agency, Agency.id == Contribution.agency_id)
@@ -334,13 +318,12 @@ async def escalate_overdue_contributions(
     result: list[Escalation] = []
     opened: list[dict] = []
     for c, agency in rows:
-        action = rules.funding_default_action(pm, agency=refs[agency.code], document=document)
+        action = partnership_rules.funding_default_action(agency=refs[agency.code])
         dispute_id = c.default_dispute_id
         if action.open_dispute and dispute_id is None:
-            open_funding_default = _open_funding_default()
             amount = rules.format_pence(c.amount_pence) if c.amount_pence is not None else "an unvalued"
-            dispute = await open_funding_default(
-                session, actor=principal.actor, partnership_id=p.id, agency_id=agency.id,
+            dispute = await disputes.open_funding_default(
+                session, partnership_rules, actor=principal.actor, partnership_id=p.id, agency_id=agency.id,
                 summary=(f"{agency.name}: {amount} {c.kind.value.lower().replace('_', '-')} contribution for "
                          f"{c.financial_year} was due on {c.due_date.isoformat()} and is {c.status.value.lower()}, "
                          f"not received, as of {as_of.isoformat()}"),

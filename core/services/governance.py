@@ -19,6 +19,7 @@ from core.enums import SeatRole
 from core.errors import Conflict, InvalidInput, NotAuthorized, NotFound
 from core.financial_year import FinancialYear, FinancialYearError
 from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
+from core.models.group import in_force_on
 from core.models.governance import (
     AgendaItem,
     Appointment,
@@ -28,7 +29,7 @@ from core.models.governance import (
     Meeting,
     Vote,
 )
-from core.plugins import Registry
+from core.plugins import PartnershipRules, Registry
 from core.rules import governance as rules
 from core.rules.governance import (
     REPRESENTED,
@@ -45,7 +46,7 @@ from core.rules.governance import (
     SeatRef,
     VoteChoice,
 )
-from core.services import audit
+from core.services import audit, inputs, locks
 from core.services.structure import visible_group
 
 # ----------------------------------------------------------------------------- building refs
@@ -81,17 +82,16 @@ class GroupContext:
     seats: tuple[SeatRef, ...]
     partners: tuple[PartnerRef, ...]
     agency_codes: dict[int, str]
-    pm: Any
-
-    @property
-    def document(self) -> str:
-        return self.partnership.document_title
+    rules: PartnershipRules
 
     def seat(self, seat_id: int) -> SeatRef | None:
         return next((s for s in self.seats if s.id == seat_id), None)
 
 
-async def group_context(session: AsyncSession, registry: Registry, group: Group) -> GroupContext:
+async def group_context(session: AsyncSession, registry: Registry, group: Group,
+                        on: dt.date | None = None) -> GroupContext:
+    """The group's rules and its seats in force now, or on the day ``on`` (a meeting's day:
+    what happened at a meeting is judged with the seats it had, whatever ended since)."""
     partnership = await session.get(Partnership, group.partnership_id)
     agencies = (await session.execute(select(Agency).where(Agency.partnership_id == group.partnership_id))).scalars().all()
     codes = {a.id: a.code for a in agencies}
@@ -99,23 +99,19 @@ async def group_context(session: AsyncSession, registry: Registry, group: Group)
         select(StatutoryPartner).where(StatutoryPartner.partnership_id == group.partnership_id)
         .order_by(StatutoryPartner.position))).scalars().all()
     by_id = {a.id: a for a in agencies}
-    partners = tuple(PartnerRef(by_id[sp.agency_id].code, by_id[sp.agency_id].kind, by_id[sp.agency_id].name) for sp in sps)
+    partners = tuple(PartnerRef(code=by_id[sp.agency_id].code, name=by_id[sp.agency_id].name, kind=by_id[sp.agency_id].kind,
+                                position=sp.position) for sp in sps)
     partner_ids = {sp.agency_id for sp in sps}
-    seat_rows = (await session.execute(select(Seat).where(Seat.group_id == group.id).order_by(Seat.position))).scalars().all()
+    seat_rows = (await session.execute(select(Seat).where(Seat.group_id == group.id, in_force_on(on))
+                                       .order_by(Seat.position))).scalars().all()
     seats = tuple(
         seat_ref(id=s.id, code=s.code, role=s.role, post=s.post, agency_id=s.agency_id, deputy_of_id=s.deputy_of_id,
                  sector_representative=s.sector_representative, membership_code=s.membership_code,
                  agency_codes=codes, partner_agency_ids=partner_ids)
         for s in seat_rows
     )
-    rules_ = registry.get(partnership.code)
-    if rules_ is None:
-        from core.plugins import baseline_manager
-
-        pm = baseline_manager()
-    else:
-        pm = rules_.pm
-    return GroupContext(partnership, group, group_ref(group), seats, partners, codes, pm)
+    return GroupContext(partnership, group, group_ref(group), seats, partners, codes,
+                        registry.rules_for(partnership.code, document=partnership.document_title))
 
 
 # ----------------------------------------------------------------------------- input checks
@@ -142,15 +138,6 @@ def parse_year(value: str, field: str = "financialYear") -> FinancialYear:
         raise InvalidInput(f"{field}: {exc}", field=field) from None
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = True) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise InvalidInput(f"{field} is required", field=field)
-        return None
-    if len(value) > limit:
-        raise InvalidInput(f"{field} must be at most {limit} characters", field=field)
-    return value
 
 
 async def _editable_group(session: AsyncSession, principal: Principal, group_id: int) -> Group:
@@ -188,7 +175,7 @@ async def schedule_meeting(session: AsyncSession, principal: Principal, *, group
     group = await _editable_group(session, principal, group_id)
     day = parse_date(scheduled_on, "scheduledOn", required=True)
     papers = parse_date(papers_circulated_on, "papersCirculatedOn")
-    titles = [_text(t, f"agenda[{i}]", 500) for i, t in enumerate(agenda or [])]
+    titles = [inputs.text(t, f"agenda[{i}]", 500, required=True) for i, t in enumerate(agenda or [])]
     meeting = Meeting(partnership_id=group.partnership_id, group_id=group.id, scheduled_on=day,
                       status=MeetingStatus.SCHEDULED, papers_circulated_on=papers,
                       acts_for_partnership=acts_for_partnership)
@@ -235,7 +222,7 @@ async def update_meeting(session: AsyncSession, principal: Principal, *, meeting
 
 async def add_agenda_item(session: AsyncSession, principal: Principal, *, meeting_id: int, title: str) -> AgendaItem:
     meeting, group = await _meeting(session, principal, meeting_id)
-    title = _text(title, "title", 500)
+    title = inputs.text(title, "title", 500, required=True)
     position = await session.scalar(select(func.coalesce(func.max(AgendaItem.position), -1) + 1)
                                     .where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(meeting_id=meeting.id, position=position, title=title)
@@ -263,7 +250,7 @@ async def record_attendance(session: AsyncSession, principal: Principal, registr
         raise Conflict("the meeting was cancelled; attendance cannot be recorded")
     if not entries:
         raise InvalidInput("give at least one attendance entry", field="entries")
-    ctx = await group_context(session, registry, group)
+    ctx = await group_context(session, registry, group, on=meeting.scheduled_on)
     proxy = None
     seen: set[int] = set()
     for i, e in enumerate(entries):
@@ -275,7 +262,7 @@ async def record_attendance(session: AsyncSession, principal: Principal, registr
             raise InvalidInput(f"entries[{i}].seatId: {seat.code} appears twice", field=f"entries[{i}].seatId")
         seen.add(e.seat_id)
         if e.status == AttendanceStatus.PROXY:
-            proxy = proxy or rules.proxy_rule(ctx.pm, group=ctx.ref, document=ctx.document)
+            proxy = proxy or ctx.rules.proxy_rule(group=ctx.ref)
             if not proxy.allowed:
                 raise InvalidInput(f"entries[{i}]: proxies are not accepted at the {group.name} ({proxy.source})",
                                    field=f"entries[{i}].status")
@@ -297,7 +284,7 @@ async def record_attendance(session: AsyncSession, principal: Principal, registr
         else:
             before[ctx.seat(e.seat_id).code] = row.status
         row.status = e.status
-        row.proxy_name = _text(e.proxy_name, "proxyName", 300, required=False)
+        row.proxy_name = inputs.text(e.proxy_name, "proxyName", 300, required=False)
         row.chair_agreed = e.chair_agreed
         after[ctx.seat(e.seat_id).code] = e.status
     await session.flush()
@@ -313,8 +300,8 @@ async def meeting_presences(session: AsyncSession, ctx: GroupContext, meeting: M
 
 
 def meeting_quorum(ctx: GroupContext, meeting_acts_for_partnership: bool, presences: tuple[Presence, ...]) -> rules.QuorumRuling:
-    return rules.quorum(ctx.pm, group=ctx.ref, seats=ctx.seats, present=rules.represented(presences),
-                        partners=ctx.partners, acting_for_partnership=meeting_acts_for_partnership, document=ctx.document)
+    return ctx.rules.quorum(group=ctx.ref, seats=ctx.seats, present=rules.represented(presences),
+                        partners=ctx.partners, acting_for_partnership=meeting_acts_for_partnership)
 
 
 # ----------------------------------------------------------------------------- decisions and votes
@@ -330,11 +317,11 @@ async def record_decision(session: AsyncSession, principal: Principal, registry:
                           method: DecisionMethod, subject: str, meeting_id: int | None = None,
                           decided_on: str | None = None, taken_by: str | None = None) -> Decision:
     group = await _editable_group(session, principal, group_id)
-    subject = _text(subject, "subject", 5000)
+    subject = inputs.text(subject, "subject", 5000, required=True)
     day = parse_date(decided_on, "decidedOn")
     ctx = await group_context(session, registry, group)
     decision = Decision(partnership_id=group.partnership_id, group_id=group.id, method=method, subject=subject,
-                        taken_by=_text(taken_by, "takenBy", 300, required=False), must_report=False)
+                        taken_by=inputs.text(taken_by, "takenBy", 300, required=False), must_report=False)
     if method == DecisionMethod.EXECUTIVE_ACTION:
         if meeting_id is not None:
             raise InvalidInput("an executive action is taken between meetings: leave meetingId out", field="meetingId")
@@ -342,7 +329,7 @@ async def record_decision(session: AsyncSession, principal: Principal, registry:
             raise InvalidInput("decidedOn is required for an executive action: give a date like 2020-05-14", field="decidedOn")
         if decision.taken_by is None:
             raise InvalidInput("takenBy is required for an executive action (who took it)", field="takenBy")
-        rule = rules.executive_action_rule(ctx.pm, group=ctx.ref, document=ctx.document,
+        rule = ctx.rules.executive_action_rule(group=ctx.ref,
                                            decision=DecisionRef(method, decision.taken_by, day.isoformat()))
         if not rule.allowed:
             raise InvalidInput(f"refused: {rule.reasons[0]} ({rule.source})", field="method")
@@ -360,6 +347,7 @@ async def record_decision(session: AsyncSession, principal: Principal, registry:
             raise NotFound(f"no meeting of the {group.name} with that id", ref="meetingId")
         if meeting.status == MeetingStatus.CANCELLED:
             raise Conflict("the meeting was cancelled; no decision can be taken at it")
+        ctx = await group_context(session, registry, group, on=meeting.scheduled_on)
         ruling = meeting_quorum(ctx, meeting.acts_for_partnership, await meeting_presences(session, ctx, meeting))
         if not ruling.satisfied:
             raise InvalidInput("refused: a decision needs a quorate meeting — " + "; ".join(ruling.reasons),
@@ -371,7 +359,7 @@ async def record_decision(session: AsyncSession, principal: Principal, registry:
             decision.outcome = "agreed by consensus at a quorate meeting"
         else:
             decision.status = DecisionStatus.OPEN
-            vr = rules.voting_rule(ctx.pm, group=ctx.ref, seats=ctx.seats, partners=ctx.partners, document=ctx.document)
+            vr = ctx.rules.voting_rule(group=ctx.ref, seats=ctx.seats, partners=ctx.partners)
             decision.rule_source = str(vr.source)
         decision.rule_source = decision.rule_source or str(ruling.source)
     session.add(decision)
@@ -383,7 +371,9 @@ async def record_decision(session: AsyncSession, principal: Principal, registry:
 
 
 async def _decision(session: AsyncSession, principal: Principal, decision_id: int) -> tuple[Decision, Group]:
-    decision = await session.get(Decision, decision_id)
+    # Locked: a vote and the close of the vote at the same moment must not both pass
+    # (no vote accepted after the tally; see core/services/locks.py).
+    decision = await locks.locked(session, Decision, decision_id)
     if decision is None:
         raise NotFound(f"no decision with id {decision_id}", ref="decisionId")
     try:
@@ -402,16 +392,17 @@ async def cast_vote(session: AsyncSession, principal: Principal, registry: Regis
         raise Conflict(f"this decision was taken by {decision.method.value.lower()}, not by a vote")
     if decision.status != DecisionStatus.OPEN:
         raise Conflict(f"the vote is closed ({decision.status.value}); no more votes can be cast")
-    ctx = await group_context(session, registry, group)
+    meeting = await session.get(Meeting, decision.meeting_id)
+    ctx = await group_context(session, registry, group, on=meeting.scheduled_on)
     seat = ctx.seat(seat_id)
     if seat is None:
         raise NotFound(f"seatId: no seat of the {group.name} with that id", ref="seatId")
-    rule = rules.voting_rule(ctx.pm, group=ctx.ref, seats=ctx.seats, partners=ctx.partners, document=ctx.document)
+    rule = ctx.rules.voting_rule(group=ctx.ref, seats=ctx.seats, partners=ctx.partners)
     right = rule.right_of(seat.id)
     if right is None:
         raise InvalidInput(f"seatId: {seat.post} ({seat.code}) has no vote — {rule.reasons[0]} ({rule.source})",
                            field="seatId")
-    presences = await meeting_presences(session, ctx, await session.get(Meeting, decision.meeting_id))
+    presences = await meeting_presences(session, ctx, meeting)
     status = next((p.status for p in presences if p.seat.id == seat.id), None)
     if status not in REPRESENTED:
         raise InvalidInput(f"seatId: {seat.post} is not recorded as present at the meeting; record attendance first",
@@ -435,8 +426,9 @@ async def close_vote(session: AsyncSession, principal: Principal, registry: Regi
     if decision.method != DecisionMethod.VOTE or decision.status != DecisionStatus.OPEN:
         raise Conflict("only an open vote can be closed; this decision is " + decision.status.value)
     before = decision_values(decision)
-    ctx = await group_context(session, registry, group)
-    rule = rules.voting_rule(ctx.pm, group=ctx.ref, seats=ctx.seats, partners=ctx.partners, document=ctx.document)
+    meeting = await session.get(Meeting, decision.meeting_id)
+    ctx = await group_context(session, registry, group, on=meeting.scheduled_on if meeting else None)
+    rule = ctx.rules.voting_rule(group=ctx.ref, seats=ctx.seats, partners=ctx.partners)
     votes = (await session.execute(select(Vote).where(Vote.decision_id == decision.id))).scalars().all()
     result = rules.tally(rule, {v.counts_for: v.choice for v in votes})
     decision.status = result.status
@@ -479,7 +471,7 @@ async def record_chair_selection(session: AsyncSession, principal: Principal, *,
                                  meeting_id: int | None = None, recorded_on: str | None = None) -> ChairSelectionRecord:
     group = await _editable_group(session, principal, group_id)
     fy = parse_year(financial_year)
-    office = _text(office, "office", 300, required=False)
+    office = inputs.text(office, "office", 300, required=False)
     if agency_id is None and seat_id is None and office is None:
         raise InvalidInput("say who chairs: give agencyId, seatId or office", field="agencyId")
     if agency_id is not None:
@@ -525,12 +517,14 @@ def appointment_ref(a: Appointment, person_codes: dict[int, str], group_codes: d
 async def appoint(session: AsyncSession, principal: Principal, registry: Registry, *, partnership_id: int,
                   office: Office, holder_name: str, starts_on: str, person_id: int | None = None,
                   group_id: int | None = None) -> Appointment:
-    partnership = await session.get(Partnership, partnership_id)
+    # Locked: the appointment rules compare with the offices already held (Merton §7.10,
+    # chair and vice-chair); two appointments at once are checked one after the other.
+    partnership = await locks.locked(session, Partnership, partnership_id)
     if partnership is None:
         raise NotFound("no partnership with that id", ref="partnershipId")
     if not principal.can_edit(partnership.id):
         raise NotAuthorized()
-    holder = _text(holder_name, "holderName", 300)
+    holder = inputs.text(holder_name, "holderName", 300, required=True)
     start = parse_date(starts_on, "startsOn", required=True)
     group = None
     if group_id is not None:
@@ -552,14 +546,8 @@ async def appoint(session: AsyncSession, principal: Principal, registry: Registr
         select(Group).where(Group.partnership_id == partnership.id))).scalars()}
     proposed = AppointmentRef(office, holder, person.code if person else None, group.code if group else None)
     current = tuple(appointment_ref(a, people, groups) for a in current_rows)
-    rules_ = registry.get(partnership.code)
-    if rules_ is None:
-        from core.plugins import baseline_manager
-
-        pm = baseline_manager()
-    else:
-        pm = rules_.pm
-    problems = rules.appointment_problems(pm, appointment=proposed, current=current, document=partnership.document_title)
+    problems = registry.rules_for(partnership.code, document=partnership.document_title).appointment_problems(
+        appointment=proposed, current=current)
     if problems:
         raise InvalidInput("refused: " + "; ".join(f"{p.message} ({p.source})" for p in problems), field="holderName")
     row = Appointment(partnership_id=partnership.id, office=office, group_id=group.id if group else None,

@@ -34,7 +34,7 @@ class AuthenticationError(Exception):
 class IssuedToken:
     id: int
     secret: str
-    expires_at: dt.datetime | None
+    expires_at: dt.datetime
 
 
 #: How often a token's last-used time is written; reads should not each cost a write.
@@ -51,9 +51,13 @@ async def create_token(
     role: Role,
     partnership_code: str | None,
     label: str = "",
-    lifetime_days: int | None = 365,
+    lifetime_days: int = 365,
     actor: str = "cli",
 ) -> IssuedToken:
+    """Issue a token that expires ``lifetime_days`` from now. Every token expires: there is
+    no lifetime meaning "never" (a zero once did, by accident). The CLI and the settings
+    accept only a positive lifetime; a negative one here gives an already expired token,
+    which is what tests of expiry need."""
     partnership_id = None
     if partnership_code is not None:
         partnership_id = await session.scalar(select(Partnership.id).where(Partnership.code == partnership_code))
@@ -63,7 +67,7 @@ async def create_token(
         raise TokenError("only an administrator token may cover every partnership; pass --partnership")
     prefix = secrets.token_hex(4)
     secret = f"pgt_{prefix}_{secrets.token_urlsafe(32)}"
-    expires = utcnow() + dt.timedelta(days=lifetime_days) if lifetime_days else None
+    expires = utcnow() + dt.timedelta(days=lifetime_days)
     row = ApiToken(
         partnership_id=partnership_id, role=role, label=label or f"{role.value.lower()} token",
         prefix=prefix, digest=_digest(secret), expires_at=expires,

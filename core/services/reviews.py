@@ -46,7 +46,7 @@ from core.rules.reviews import (
     ReviewDecision,
     RiskRaiser,
 )
-from core.services import audit
+from core.services import audit, inputs
 
 ROLLING_PLAN_CODE = "rolling-action-plan"
 
@@ -54,19 +54,6 @@ ROLLING_PLAN_CODE = "rolling-action-plan"
 # ----------------------------------------------------------------------------- helpers
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = False, child_check: bool = True) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise InvalidInput(f"{field} is required", field=field)
-        return None
-    if len(value) > limit:
-        raise InvalidInput(f"{field} must be at most {limit} characters", field=field)
-    if child_check:
-        problem = rules.child_data_problem(value)
-        if problem:
-            raise InvalidInput(f"{field}: {problem}", field=field)
-    return value
 
 
 def _date(value: dt.date | None, field: str, *, required: bool = True, not_before: tuple[dt.date | None, str] | None = None,
@@ -186,7 +173,7 @@ async def record_decision(session: AsyncSession, principal: Principal, *, incide
                            "or AUDIT)", field="learningReviewKind")
     if decision != ReviewDecision.OTHER_LEARNING_REVIEW and learning_review_kind is not None:
         raise InvalidInput("learningReviewKind applies only to OTHER_LEARNING_REVIEW", field="learningReviewKind")
-    i.decision_rationale = _text(rationale, "rationale", 5000, required=True)
+    i.decision_rationale = inputs.text(rationale, "rationale", 5000, required=True, check=rules.child_data_problem)
     i.decided_on = _date(decided_on, "decidedOn", not_before=(i.rapid_review_sent_on, "the rapid review"))
     i.decision, i.learning_review_kind = decision, learning_review_kind
     i.stage = IncidentStage.DECIDED
@@ -194,7 +181,7 @@ async def record_decision(session: AsyncSession, principal: Principal, *, incide
 
 
 def _methodology(methodology: Methodology | None, other: str | None) -> tuple[Methodology | None, str | None]:
-    other = _text(other, "methodologyOther", 300)
+    other = inputs.text(other, "methodologyOther", 300, required=False, check=rules.child_data_problem)
     if methodology == Methodology.OTHER and not other:
         raise InvalidInput("methodologyOther is required when the methodology is OTHER: name it", field="methodologyOther")
     if methodology != Methodology.OTHER and other:
@@ -211,7 +198,7 @@ async def commission_reviewer(session: AsyncSession, principal: Principal, *, in
     _require_stage(i, {IncidentStage.DECIDED}, "commission a reviewer")
     if i.decision != ReviewDecision.LOCAL_REVIEW:
         raise Conflict(f"a reviewer is commissioned for a LOCAL_REVIEW; the decision was {i.decision.value}")
-    i.reviewer_name = _text(reviewer_name, "reviewerName", 300, required=True, child_check=False)
+    i.reviewer_name = inputs.text(reviewer_name, "reviewerName", 300, required=True)
     i.commissioned_on = _date(commissioned_on, "commissionedOn", not_before=(i.decided_on, "the decision"))
     i.regulators_informed_on = _date(regulators_informed_on, "regulatorsInformedOn", required=False,
                                      not_before=(i.commissioned_on, "the commissioning"))
@@ -270,8 +257,8 @@ async def record_publication(session: AsyncSession, principal: Principal, *, inc
             raise InvalidInput("notPublishedReason and publishedInstead apply only when the report is not published",
                                field="notPublishedReason")
     else:
-        i.not_published_reason = _text(not_published_reason, "notPublishedReason", 5000, required=True)
-        i.published_instead = _text(published_instead, "publishedInstead", 5000, required=True)
+        i.not_published_reason = inputs.text(not_published_reason, "notPublishedReason", 5000, required=True, check=rules.child_data_problem)
+        i.published_instead = inputs.text(published_instead, "publishedInstead", 5000, required=True, check=rules.child_data_problem)
     i.report_published = report_published
     i.stage = IncidentStage.PUBLISHED
     return await _write_incident(session, principal, i, before, "incident.publish")
@@ -290,9 +277,9 @@ async def add_review_action(session: AsyncSession, principal: Principal, *, inci
     if due_on is None:
         raise InvalidInput("dueOn is required", field="dueOn")
     a = ReviewAction(partnership_id=i.partnership_id, incident_id=i.id,
-                     recommendation=_text(recommendation, "recommendation", 5000, required=True),
-                     action=_text(action, "action", 5000, required=True),
-                     owner=_text(owner, "owner", 300, required=True), due_on=due_on, status=ActionStatus.OPEN)
+                     recommendation=inputs.text(recommendation, "recommendation", 5000, required=True, check=rules.child_data_problem),
+                     action=inputs.text(action, "action", 5000, required=True, check=rules.child_data_problem),
+                     owner=inputs.text(owner, "owner", 300, required=True, check=rules.child_data_problem), due_on=due_on, status=ActionStatus.OPEN)
     session.add(a)
     await session.flush()
     await audit.record(session, actor=principal.actor, action="review_action.add", entity_type="ReviewAction",
@@ -333,8 +320,7 @@ async def record_annual_report(session: AsyncSession, principal: Principal, regi
                                                                AnnualReport.period_start == period_start))
     if taken:
         raise Conflict(f"an annual report for the period from {period_start.isoformat()} is already recorded")
-    plugin = registry.get(p.code) if registry is not None else None
-    rule = rules.annual_report_recipients_for(plugin) if plugin else rules.baseline_annual_report_recipients()
+    rule = registry.rules_for(p.code, document=p.document_title).annual_report_recipients()
     report = AnnualReport(partnership_id=p.id, period_start=period_start, period_end=period_end,
                           published_on=published, source_section=str(rule.source))
     session.add(report)
@@ -383,10 +369,10 @@ async def update_plan_action(session: AsyncSession, principal: Principal, *, act
     before = plan_action_values(a)
     on = _date(changed_on or dt.date.today(), "changedOn")
     a.status = status
-    a.comments = _text(comment, "comment", 5000) or a.comments
+    a.comments = inputs.text(comment, "comment", 5000, required=False, check=rules.child_data_problem) or a.comments
     if completed_on is not None:
         a.completed_on = _date(completed_on, "completedOn")
-    session.add(PlanActionStatusChange(action_id=a.id, status=status, comment=_text(comment, "comment", 5000),
+    session.add(PlanActionStatusChange(action_id=a.id, status=status, comment=inputs.text(comment, "comment", 5000, required=False, check=rules.child_data_problem),
                                        changed_on=on, actor=principal.actor))
     await session.flush()
     await audit.record(session, actor=principal.actor, action="plan_action.status", entity_type="PlanAction",
@@ -410,8 +396,8 @@ async def add_rolling_action(session: AsyncSession, principal: Principal, *, par
         await session.flush()
     position = await session.scalar(select(func.count()).select_from(PlanAction).where(PlanAction.plan_id == plan.id))
     a = PlanAction(partnership_id=p.id, plan_id=plan.id, position=position or 0,
-                   action=_text(action, "action", 5000, required=True), outcome=_text(outcome, "outcome", 5000),
-                   who=_text(who, "who", 500, required=True), due_on=due_on,
+                   action=inputs.text(action, "action", 5000, required=True, check=rules.child_data_problem), outcome=inputs.text(outcome, "outcome", 5000, required=False, check=rules.child_data_problem),
+                   who=inputs.text(who, "who", 500, required=True, check=rules.child_data_problem), due_on=due_on,
                    when_text=due_on.isoformat(), source=f"agreed {agreed_on.isoformat()}" if agreed_on else None)
     session.add(a)
     await session.flush()
@@ -439,11 +425,11 @@ async def add_risk(session: AsyncSession, principal: Principal, *, partnership_c
         raise InvalidInput("dueOn is required", field="dueOn")
     position = await session.scalar(select(func.count()).select_from(RiskEntry).where(RiskEntry.partnership_id == p.id))
     r = RiskEntry(partnership_id=p.id, position=(position or 0) + 1,
-                  concern=_text(concern, "concern", 2000, required=True),
-                  risks=_text(risks, "risks", 5000, required=True),
-                  action_required=_text(action_required, "actionRequired", 5000, required=True),
-                  by_whom=_text(by_whom, "byWhom", 300, required=True),
-                  by_when_text=_text(by_when, "byWhen", 300) or due_on.isoformat(), due_on=due_on, rag=rag,
+                  concern=inputs.text(concern, "concern", 2000, required=True, check=rules.child_data_problem),
+                  risks=inputs.text(risks, "risks", 5000, required=True, check=rules.child_data_problem),
+                  action_required=inputs.text(action_required, "actionRequired", 5000, required=True, check=rules.child_data_problem),
+                  by_whom=inputs.text(by_whom, "byWhom", 300, required=True, check=rules.child_data_problem),
+                  by_when_text=inputs.text(by_when, "byWhen", 300, required=False, check=rules.child_data_problem) or due_on.isoformat(), due_on=due_on, rag=rag,
                   raised_by=raised_by)
     session.add(r)
     await session.flush()
@@ -522,9 +508,8 @@ async def load_business_plans(session: AsyncSession, partnership_rules) -> list[
     if pid is None:
         raise NotFound(f"partnership {partnership_rules.code!r} is not loaded yet")
     loaded = []
-    for paths in partnership_rules.hook.business_plan_files() or []:
-        for path in paths or []:
-            plan = await load_business_plan_file(session, pid, Path(path))
-            if plan is not None:
-                loaded.append(plan)
+    for path in partnership_rules.business_plan_files():
+        plan = await load_business_plan_file(session, pid, path)
+        if plan is not None:
+            loaded.append(plan)
     return loaded

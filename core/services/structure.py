@@ -1,16 +1,21 @@
 """Changes to a partnership's structure between loads of its published arrangements
-(a new co-opted member, a seat that lapses). Each is one transaction with one audit event."""
+(a new co-opted member, a seat that lapses). Each is one transaction with one audit event.
+
+Seats written here are RECORDED (``core.enums.SeatOrigin``): a later load of the document
+leaves them as they are. Removing a seat ends it; it is never deleted, so the attendance
+and votes recorded for it stay (the record of past meetings never changes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.auth import Principal
-from core.enums import SeatRole
-from core.errors import InvalidInput, NotAuthorized, NotFound
+from core.enums import SeatOrigin, SeatRole
+from core.errors import Conflict, InvalidInput, NotAuthorized, NotFound
 from core.models import Agency, Group, Seat
 from core.services import audit
 
@@ -21,7 +26,7 @@ def seat_values(seat: Seat) -> dict:
     return {
         "code": seat.code, "group_id": seat.group_id, "role": seat.role, "post": seat.post,
         "agency_id": seat.agency_id, "deputy_of_id": seat.deputy_of_id,
-        "sector_representative": seat.sector_representative,
+        "sector_representative": seat.sector_representative, "origin": seat.origin,
     }
 
 
@@ -55,22 +60,26 @@ async def add_seat(
     if len(post) > 300:
         raise InvalidInput("post must be at most 300 characters", field="post")
     taken = await session.scalar(
-        select(Seat.id).where(Seat.partnership_id == group.partnership_id, Seat.code == code)
+        select(Seat).where(Seat.partnership_id == group.partnership_id, Seat.code == code)
     )
     if taken is not None:
-        raise InvalidInput(f"seat code {code!r} is already used in this partnership; choose another", field="code")
+        # An ended seat keeps its code: the history that names it must keep meaning that seat.
+        held = f" by a seat that ended on {taken.ended_on.isoformat()}" if taken.ended_on else ""
+        raise InvalidInput(f"seat code {code!r} is already used in this partnership{held}; choose another",
+                           field="code")
     if agency_id is not None:
         agency = await session.get(Agency, agency_id)
         if agency is None or agency.partnership_id != group.partnership_id:
             raise NotFound("no agency with that id in this partnership", ref="agencyId")
     if deputy_of_id is not None:
         principal_seat = await session.get(Seat, deputy_of_id)
-        if principal_seat is None or principal_seat.group_id != group.id:
+        if principal_seat is None or principal_seat.group_id != group.id or principal_seat.ended_on is not None:
             raise NotFound("a standing deputy must deputise for a seat in the same group", ref="deputyOfId")
     position = await session.scalar(select(func.coalesce(func.max(Seat.position), -1) + 1).where(Seat.group_id == group.id))
     seat = Seat(
         partnership_id=group.partnership_id, group_id=group.id, code=code, position=position, role=role,
         post=post, agency_id=agency_id, deputy_of_id=deputy_of_id, sector_representative=sector_representative,
+        origin=SeatOrigin.RECORDED,
     )
     session.add(seat)
     await session.flush()
@@ -82,17 +91,34 @@ async def add_seat(
 
 
 async def remove_seat(session: AsyncSession, principal: Principal, *, seat_id: int) -> Seat:
+    """End a seat today: it leaves its group's seats (and quorum, and voting) from now on,
+    and keeps its attendance and votes. A seat of a group the caller may not see is answered
+    exactly as a seat that does not exist, so the answer reveals nothing about it."""
     seat = await session.get(Seat, seat_id)
-    if seat is None:
+    group = None
+    if seat is not None:
+        try:
+            group = await visible_group(session, principal, seat.group_id)
+        except NotFound:
+            group = None
+    if group is None:
         raise NotFound(f"no seat with id {seat_id}", ref="seatId")
-    group = await visible_group(session, principal, seat.group_id)
     if not principal.can_edit(seat.partnership_id):
         raise NotAuthorized()
+    if seat.ended_on is not None:
+        raise Conflict(f"the seat ended on {seat.ended_on.isoformat()}; it is kept as the record of its past meetings")
     before = seat_values(seat)
-    await session.delete(seat)
-    await session.flush()
+    today = dt.date.today()
+    ended = await session.execute(
+        update(Seat).where(Seat.id == seat.id, Seat.ended_on.is_(None))
+        .values(ended_on=today, ended_by=SeatOrigin.RECORDED)
+        .execution_options(synchronize_session="fetch")
+    )
+    if ended.rowcount != 1:
+        raise Conflict("someone else ended this seat at the same moment; re-read it")
     await audit.record(
         session, actor=principal.actor, action="seat.remove", entity_type="Seat", entity_id=seat_id,
-        partnership_id=seat.partnership_id, before=before, confidential=group.confidential,
+        partnership_id=seat.partnership_id, before=before, after={"ended_on": today, "ended_by": SeatOrigin.RECORDED},
+        confidential=group.confidential,
     )
     return seat

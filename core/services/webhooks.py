@@ -133,6 +133,10 @@ def _check_url(url: str) -> str:
         if refusal is not None:
             raise InvalidInput(f"url: {refusal}; webhooks are delivered to receivers on the public internet",
                                field="url")
+    try:  # the client that will send the deliveries must be able to read it
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise InvalidInput(f"url cannot be sent to: {exc}", field="url") from None
     return url
 
 

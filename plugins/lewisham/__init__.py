@@ -1,15 +1,17 @@
-"""Lewisham Safeguarding Children Partnership: its arrangements and where its rules differ from WT2018."""
+"""Lewisham Safeguarding Children Partnership: its arrangements, its rulebook, and where its
+rules differ from WT2018."""
 
 from pathlib import Path
 
-from core.hookspecs import hookimpl
-from plugins.lewisham.compliance import *  # noqa: F403
-from plugins.lewisham.disputes import *  # noqa: F403
-from plugins.lewisham.funding import *  # noqa: F403
-from plugins.lewisham.governance import *  # noqa: F403
-from plugins.lewisham.reviews import *  # noqa: F403
+from core.plugin_api import hookimpl
 
 
 @hookimpl
 def partnership_arrangements() -> Path:
     return Path(__file__).with_name("arrangements.toml")
+
+
+@hookimpl
+def partnership_rulebook() -> Path:
+    """Every rule sentence of the MoU 2019/20 and how the API holds it; the hooks cite it."""
+    return Path(__file__).with_name("rulebook.toml")

@@ -1,48 +1,73 @@
-"""Lewisham: disputes hooks — only where the MoU 2019/20 departs from the baseline.
+"""Lewisham: the escalation ladders of "Decision Making and Dispute Resolution", each kind
+citing the words that send it there (``rulebook.toml``).
 
-"Decision Making and Dispute Resolution": a partner not fulfilling its obligations is first
-discussed within the Executive, then escalated to the Chief Executive of the Borough of
-Lewisham, the Accountable Officer of NHS Lewisham CCG and the BCU Commander, and finally the
-Scrutineer is called in for mediation and resolution. A member of the Executive who believes
-a decision would put children at risk (or expose the partnership to reputational damage) may
-ask the Scrutineer directly. "Operational Activity and Management – Funding": a safeguarding
-partner that does not fulfil its funding responsibilities triggers the same process (the
-funding hook ``funding_default_action`` says so; its dispute climbs this ladder).
+The MoU gives one ladder, for a partner whose delegated lead representative "is not ensuring
+that their agency is fulfilling its obligations": the Executive, then the Chief Executive,
+Accountable Officer and BCU Commander, then the Scrutineer "for mediation and resolution"
+(STATED). A funding default climbs it because the Funding section deploys "the dispute
+resolution process", and a dispute between partners or agencies because the MoU gives no other
+(both DERIVED, and the reasons say so). An Executive member who believes a decision would put
+children at risk may ask the Scrutineer directly (STATED). Practitioner and case-level disputes
+follow the Escalation Policy, whose stages the MoU does not publish: the reasons point to it.
 """
 
 from __future__ import annotations
 
-from core.hookspecs import hookimpl
-from core.rules.common import Citation
-from core.rules.disputes import DisputeAction, DisputeKind, LadderActor, Step, ladder
+from pathlib import Path
 
-__all__ = ["dispute_escalation_ladder"]
+from core.plugin_api import (
+    DisputeAction,
+    DisputeKind,
+    LadderActor,
+    Rulebook,
+    Step,
+    hookimpl,
+    ladder,
+)
 
-SECTION = "Decision Making and Dispute Resolution"
-FUNDING = "Operational Activity and Management – Funding"
+RULES = Rulebook.load(Path(__file__).with_name("rulebook.toml"))
+
 SCRUTINEER = "the Independent Scrutineer"
+CHIEF_OFFICERS = ("the Chief Executive of the Borough of Lewisham, the Accountable Officer of NHS Lewisham CCG and "
+                  "the BCU Commander")
+PRACTITIONER_POLICY = ("at practitioner and individual case level, disputes about the best way to safeguard "
+                       "children follow the Lewisham Safeguarding Children Escalation Policy on resolving "
+                       "professional differences, whose stages the MoU does not publish")
+
+#: Why each kind climbs the obligations ladder: (rule, reasons).
+_TRIGGERS = {
+    DisputeKind.PARTNER_NOT_MEETING_OBLIGATIONS: ("disputes-obligations-executive", (
+        "a partner whose delegated lead representative is not ensuring that their agency fulfils its obligations "
+        "is discussed in the Executive, then escalated to the chief officers, then the Scrutineer mediates",)),
+    DisputeKind.FUNDING_DEFAULT: ("disputes-funding-default", (
+        "a safeguarding partner not fulfilling its funding responsibilities deploys 'the dispute resolution "
+        "process': the MoU's one ladder, written for a partner not fulfilling its obligations",)),
+    DisputeKind.PROFESSIONAL_DISAGREEMENT: ("disputes-between-partners", (
+        "the MoU commits to resolving any dispute between the partners, relevant agencies and other organisations "
+        "quickly, and gives one ladder (for a partner not fulfilling its obligations); no other is given for a "
+        "dispute between partners or agencies, so that one is applied",
+        PRACTITIONER_POLICY)),
+}
 
 
 @hookimpl
 def dispute_escalation_ladder(kind, document):
-    source = Citation(document, SECTION)
     if kind == DisputeKind.CHILDREN_AT_RISK_CHALLENGE:
+        source = RULES.cite("disputes-children-at-risk", document)
         return ladder(kind, source, [
-            Step(LadderActor.SCRUTINEER, SCRUTINEER, (DisputeAction.MEDIATE,), source,
+            Step(LadderActor.SCRUTINEER, SCRUTINEER, (DisputeAction.MEDIATE, DisputeAction.DETERMINE), source,
                  "the Scrutineer considers and resolves the challenge"),
         ], reasons=("a member of the Executive who believes a decision would put children at risk or expose the "
-                    "partnership to reputational damage may ask the Scrutineer for consideration and resolution",))
-    reasons = ("a partner not fulfilling its obligations is discussed in the Executive, then escalated to the "
-               "chief officers, then the Scrutineer mediates",)
-    if kind == DisputeKind.FUNDING_DEFAULT:
-        reasons += ("a safeguarding partner not fulfilling its funding responsibilities deploys the dispute "
-                    f"resolution process ({FUNDING})",)
-    return ladder(kind, source, [
-        Step(LadderActor.EXECUTIVE, "the Executive", (DisputeAction.MEET,), source,
-             "discussion within the Executive"),
-        Step(LadderActor.CHIEF_OFFICERS,
-             "the Chief Executive of the Borough of Lewisham, the Accountable Officer of NHS Lewisham CCG and the "
-             "BCU Commander", (DisputeAction.MEET,), source, "escalation to the chief officers"),
-        Step(LadderActor.SCRUTINEER, SCRUTINEER, (DisputeAction.MEDIATE,), source,
+                    "partnership to reputational damage may ask the Scrutineer for consideration and resolution",
+                    "'consideration and resolution' does not say whether the Scrutineer mediates or decides: both "
+                    "are open"))
+    rule_id, reasons = _TRIGGERS[kind]
+    return ladder(kind, RULES.cite(rule_id, document), [
+        Step(LadderActor.EXECUTIVE, "the Executive", (DisputeAction.MEET,),
+             RULES.cite("disputes-obligations-executive", document), "discussion within the Executive"),
+        Step(LadderActor.CHIEF_OFFICERS, CHIEF_OFFICERS, (DisputeAction.MEET,),
+             RULES.cite("disputes-obligations-chief-officers", document), "escalation to the chief officers"),
+        Step(LadderActor.SCRUTINEER, SCRUTINEER, (DisputeAction.MEDIATE,),
+             RULES.cite("disputes-obligations-scrutineer", document),
              "the Scrutineer is called in for mediation and resolution"),
     ], reasons=reasons)

@@ -2,7 +2,7 @@
 
 Only what the Partnership Agreement 2019 itself says and core cannot read off the data
 (core already finds the statutory partners, the relevant agencies' and schools' seats in
-App. 1, the host in §11.6, the §14 dispute ladder and the §9.3 report recipients).
+App. 1, the §14 dispute ladder and the §9.3 report recipients).
 
 Not evidenced by the document, so left missing: youth custody and residential homes for
 children (the agreement never mentions them).
@@ -10,10 +10,7 @@ children (the agreement never mentions them).
 
 from __future__ import annotations
 
-from core.hookspecs import hookimpl
-from core.rules.compliance import ComplianceItem, cited
-
-__all__ = ["compliance_evidence"]
+from core.plugin_api import ComplianceItem, cited, hookimpl
 
 Item = ComplianceItem
 

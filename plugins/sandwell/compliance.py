@@ -9,10 +9,7 @@ the Independent Scrutineer in the §11 table, the §24 accountable body, the §2
 
 from __future__ import annotations
 
-from core.hookspecs import hookimpl
-from core.rules.compliance import ComplianceItem, cited
-
-__all__ = ["compliance_evidence"]
+from core.plugin_api import ComplianceItem, cited, hookimpl
 
 Item = ComplianceItem
 

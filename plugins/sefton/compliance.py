@@ -12,10 +12,7 @@ says how it aligns with the arrangements.
 
 from __future__ import annotations
 
-from core.hookspecs import hookimpl
-from core.rules.compliance import ComplianceItem, cited
-
-__all__ = ["compliance_evidence"]
+from core.plugin_api import ComplianceItem, cited, hookimpl
 
 Item = ComplianceItem
 
@@ -45,8 +42,8 @@ EVIDENCE: tuple[tuple[ComplianceItem, str, str], ...] = (
     (Item.TRAINING_AND_AUDITS, "Performance, Quality Assurance & Data Subgroup",
      "The same sub-group keeps a multi-agency audit framework and calendar, oversees section 11/175 audits and "
      "carries out up to three multi-agency audits a year for the partners."),
-    # Sefton, Resourcing – How the arrangements are funded
-    (Item.FUNDING, "Resourcing – How the arrangements are funded",
+    # Sefton, Resourcing - How the arrangements are funded
+    (Item.FUNDING, "Resourcing - How the arrangements are funded",
      "The partners agree equitable and proportionate funding signed off by the Leadership Team; in 2021-22 the "
      "council, the CCGs, the police, the prison and probation service and schools contributed."),
     # Sefton, Practice Review Group (PRG)

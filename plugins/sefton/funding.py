@@ -1,24 +1,27 @@
-"""Sefton: funding hooks — only where the document departs from the baseline.
+"""Sefton: funding hooks, as "Resourcing - How the arrangements are funded" states them.
 
-Arrangements 2021, "Resourcing – How the arrangements are funded": funding decisions are
-signed off by the Sefton Safeguarding Leadership Team; partners may be asked for additional
-contributions to fund specific priorities; 2021-22 is a transitional year on the LSCB model
-with cash contributions from five bodies (amounts not published), contributions in kind from
-the local authority (accommodation, communications, hosting the Business Unit, legal advice);
-the LSCB reserve is transferred on 1 October 2021; the Business Unit's posts cost £208,000
-against income of around £230,000.
+2021-22 is a transitional year on the LSCB model: cash from five bodies (amounts not
+published), contributions in kind from the local authority (accommodation, communications,
+hosting the Business Unit, legal advice), the LSCB reserve transferred on 1 October 2021,
+and Business Unit posts costing £208,000 against income of around £230,000. Funding
+decisions are signed off by the Leadership Team; a new funding model will be agreed "going
+forward"; partners may make additional contributions for specific priorities.
+
+Only 2021-22 is described: who hosts in any other year is not stated (rulebook:
+hosting-other-years). A practice review is paid from the funding the partners agree, which
+must be "sufficient to cover … the cost of local child safeguarding practice reviews"; no
+split of one review's costs is stated, so none is given (rulebook: review-costs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from core.enums import AgencyKind
-from core.financial_year import FinancialYear
-from core.hookspecs import hookimpl
-from core.rules.common import Citation
-from core.rules.funding import (
+from core.plugin_api import (
+    AgencyKind,
     ContributionKind,
+    FinancialYear,
     FundingDecision,
     HostArrangement,
     HostLine,
@@ -28,11 +31,13 @@ from core.rules.funding import (
     PublishedExpenditure,
     PublishedFunding,
     PublishedReserve,
+    Rulebook,
+    hookimpl,
+    not_apportioned,
 )
 
-__all__ = ["funding_host_arrangement", "published_funding"]
+RULES = Rulebook.load(Path(__file__).with_name("rulebook.toml"))
 
-RESOURCING = "Resourcing – How the arrangements are funded"
 FIRST_YEAR = FinancialYear(2021)  # 2021-22, the transitional year
 IN_KIND = (
     "accommodation",
@@ -42,12 +47,40 @@ IN_KIND = (
 )
 
 
+def _decisions(document: str) -> tuple[FundingDecision, ...]:
+    """The standing rules on who decides funding matters (from 2021-22 on)."""
+    return (
+        FundingDecision(
+            matter="funding decisions", decided_by="signed off by the Sefton Safeguarding Leadership Team",
+            group_code="slt", source=RULES.cite("funding-sign-off", document),
+        ),
+        FundingDecision(
+            matter="a new funding model: the level of funding from each Safeguarding Partner and "
+                   "contributions from relevant agencies",
+            decided_by="the Safeguarding Partners", source=RULES.cite("funding-new-model", document),
+        ),
+        FundingDecision(
+            matter="additional contributions to fund specific priorities",
+            decided_by="the partners, when necessary", source=RULES.cite("funding-additional-contributions", document),
+        ),
+    )
+
+
 @hookimpl
 def funding_host_arrangement(financial_year, partners, document):
-    if financial_year < FIRST_YEAR:
-        return None
+    if financial_year != FIRST_YEAR:
+        later = financial_year > FIRST_YEAR
+        return HostArrangement(
+            status=HostStatus.NOT_STATED, lines=(), decisions=_decisions(document) if later else (),
+            reasons=((f"{financial_year}: who hosts is not stated — the Arrangements 2021 describe only 2021-22 and "
+                      "say a new funding model will be agreed by the partners going forward; record the arrangement",)
+                     if later else
+                     (f"{financial_year}: not stated — the partnership remained an LSCB until the new arrangements "
+                      "came into effect on 31 October 2021, and the Arrangements describe no earlier hosting",)),
+            source=RULES.cite("hosting-other-years", document),
+        )
     council = next((p for p in partners if p.statutory and p.kind == AgencyKind.LOCAL_AUTHORITY), None)
-    source = Citation(document, RESOURCING)
+    source = RULES.cite("hosting-2021-22", document)
     return HostArrangement(
         status=HostStatus.STATED,
         lines=(
@@ -57,23 +90,9 @@ def funding_host_arrangement(financial_year, partners, document):
                 source=source,
             ),
         ),
-        decisions=(
-            FundingDecision(
-                matter="funding decisions", decided_by="signed off by the Sefton Safeguarding Leadership Team",
-                group_code="slt", source=source,
-            ),
-            FundingDecision(
-                matter="a new funding model: the level of funding from each Safeguarding Partner and "
-                       "contributions from relevant agencies",
-                decided_by="the Safeguarding Partners", source=source,
-            ),
-            FundingDecision(
-                matter="additional contributions to fund specific priorities",
-                decided_by="the partners, when necessary", source=source,
-            ),
-        ),
+        decisions=_decisions(document),
         reasons=(
-            "Sefton Council hosts the Business Unit and provides accommodation, communications and legal "
+            "2021-22: Sefton Council hosts the Business Unit and provides accommodation, communications and legal "
             "advice in kind; funding decisions are signed off by the Leadership Team",
         ),
         source=source,
@@ -95,7 +114,7 @@ def published_funding(financial_year, document):
     return [
         PublishedFunding(
             financial_year=financial_year,
-            source=Citation(document, RESOURCING),
+            source=RULES.cite("funding-2021-22-contributors", document),
             income_pence=23_000_000,  # "income around £230,000"
             income_approximate=True,
             contributions=(
@@ -117,6 +136,17 @@ def published_funding(financial_year, document):
             notes=(
                 "2021-22 is a transitional year: funding reflected the LSCB model",
                 "the posts are subject to review; SSCP will agree a final position for the new partnership",
+                "the reserve's transfer date (1 October 2021) is as printed; the same section says the new "
+                "arrangements came into effect on 31 October 2021",
             ),
         )
     ]
+
+
+@hookimpl
+def review_cost_apportionment(costs, document):
+    total = sum(c.pence for c in costs)
+    return not_apportioned(costs, RULES.cite("review-costs", document), (
+        f"£{total // 100:,}.{total % 100:02d} to meet from the partnership's funding, which must be sufficient to "
+        "cover the cost of local child safeguarding practice reviews; the Arrangements set no split of one review's "
+        "costs between agencies, so none is given — record what the partners agree",))

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from schema.types.common import parse_year_arg
+from schema.types.common import parse_year_arg, source_of
 
 # schema.types.governance imports no structure type at module level, so it can be imported here.
 from schema.types.governance import (
@@ -18,11 +18,11 @@ from schema.types.governance import (
     ChairAnswerType,
     Decision,
     Meeting,
+    MeetingRulesType,
     ProxyRuleType,
     QuorumResult,
     Voter,
     VotingRuleType,
-    _src,
     appointments_by_partnership,
     attendance_concerns_of,
     chair_of,
@@ -77,30 +77,32 @@ class GroupFields:
 
     @strawberry.field(description="Who may vote in the group, what carries and what a tie means.")
     async def voting_rule(self, info: Info) -> VotingRuleType:
-        from core.rules import governance as rules
 
         ctx = await rule_context(info, self)
-        r = rules.voting_rule(ctx.pm, group=ctx.ref, seats=ctx.seats, partners=ctx.partners, document=ctx.document)
+        r = ctx.rules.voting_rule(group=ctx.ref, seats=ctx.seats, partners=ctx.partners)
         return VotingRuleType(
             voters=[Voter(seat_id=v.seat_id, group_pk=self.pk, counts_for=v.counts_for, reason=v.reason)  # type: ignore[attr-defined]
                     for v in r.voters],
-            carries=r.carries, tie=r.tie, reasons=list(r.reasons), source=_src(r.source))
+            carries=r.carries, tie=r.tie, reasons=list(r.reasons), source=source_of(r.source))
 
     @strawberry.field(description="Whether proxies are accepted at the group's meetings.")
     async def proxy_rule(self, info: Info) -> ProxyRuleType:
-        from core.rules import governance as rules
 
         ctx = await rule_context(info, self)
-        r = rules.proxy_rule(ctx.pm, group=ctx.ref, document=ctx.document)
+        r = ctx.rules.proxy_rule(group=ctx.ref)
         return ProxyRuleType(allowed=r.allowed, needs_chair_agreement=r.needs_chair_agreement,
-                             reasons=list(r.reasons), source=_src(r.source))
+                             reasons=list(r.reasons), source=source_of(r.source))
+
+    @strawberry.field(description="The deadlines the group's meetings are held to: notice of dates, papers, minutes.")
+    async def meeting_rules(self, info: Info) -> MeetingRulesType:
+        ctx = await rule_context(info, self)
+        return MeetingRulesType.of(ctx.rules.meeting_rules(group=ctx.ref))
 
     @strawberry.field(description="The attendance the group expects of its members.")
     async def attendance_policy(self, info: Info) -> AttendancePolicyType:
-        from core.rules import governance as rules
 
         ctx = await rule_context(info, self)
-        return AttendancePolicyType.of(rules.attendance_policy(ctx.pm, group=ctx.ref, document=ctx.document))
+        return AttendancePolicyType.of(ctx.rules.attendance_policy(group=ctx.ref))
 
     @strawberry.field(description="Members whose attendance at held meetings breaks the group's attendance rule.")
     async def attendance_concerns(self, info: Info) -> list[AttendanceConcernType]:

@@ -4,8 +4,9 @@ turned into typed errors as data, and nothing written when anything is refused."
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import strawberry
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
@@ -14,7 +15,7 @@ from core import errors
 from core.auth import Principal
 from schema.errors import is_outage, outage_error
 from schema.types.common import from_global_id
-from schema.types.errors import UserError, to_user_error
+from schema.types.errors import UserError, UserErrors, to_user_error
 
 R = TypeVar("R")
 
@@ -38,6 +39,11 @@ async def run_write(info: Info, action: Callable[[AsyncSession, Principal], Awai
             raise
     await ctx.after_write()
     return result
+
+
+def result_union(name: str, payload: type, what: str = "The result"):
+    """A mutation's result type: its payload, or one of the typed errors (errors as data)."""
+    return Annotated[payload | UserErrors, strawberry.union(name, description=f"{what}, or why it was refused.")]
 
 
 def decode_id(gid: Any, expected: str, field: str) -> int:

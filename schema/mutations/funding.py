@@ -6,7 +6,6 @@ writes return a typed error and write nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from strawberry.types import Info
 from core.models.funding import BudgetRevision as BudgetRow
 from core.rules import funding as rules
 from core.services import funding as svc
-from schema.mutations.base import decode_id, run_write
+from schema.mutations.base import decode_id, result_union, run_write
 from schema.types.errors import (
     UserErrors,
 )
@@ -31,6 +30,7 @@ from schema.types.funding import (
     Money,
     Source,
     budget_from_rows,
+    source_of,
 )
 
 Errors = UserErrors
@@ -140,15 +140,13 @@ class EscalationPayload:
     overdue: list[EscalatedContribution] = strawberry.field(description="The overdue contributions.")
 
 
-def _union(name: str, payload: type):
-    return Annotated[payload | Errors, strawberry.union(name, description="The result, or why it was refused.")]
 
 
-BudgetResult = _union("SetBudgetResult", BudgetPayload)
-ContributionResult = _union("ContributionResult", ContributionPayload)
-ExpenditureResult = _union("ExpenditureResult", ExpenditurePayload)
-FundingYearResult = _union("FundingYearResult", FundingYearPayload)
-EscalationResult = _union("EscalationResult", EscalationPayload)
+BudgetResult = result_union("SetBudgetResult", BudgetPayload)
+ContributionResult = result_union("ContributionResult", ContributionPayload)
+ExpenditureResult = result_union("ExpenditureResult", ExpenditurePayload)
+FundingYearResult = result_union("FundingYearResult", FundingYearPayload)
+EscalationResult = result_union("EscalationResult", EscalationPayload)
 
 
 @strawberry.type
@@ -233,20 +231,15 @@ class Mutation:
         registry = info.context.registry
 
         async def action(session, principal):
-            pr = registry.get(input.partnership_code)
-            if pr is None:
-                from core.errors import NotFound
-
-                raise NotFound(f"no partnership has code {input.partnership_code!r}", ref="partnershipCode")
             done = await svc.escalate_overdue_contributions(
-                session, principal, pr.pm, pr.partnership.document.title,
+                session, principal, registry,
                 partnership_code=input.partnership_code, as_of=input.as_of or dt.date.today(),
             )
             return EscalationPayload(overdue=[
                 EscalatedContribution(
                     contribution=Contribution.from_row(e.contribution), amount=Money.of(e.contribution.amount_pence),
                     dispute_opened=e.dispute_id is not None, dispute_id=e.dispute_id, reasons=list(e.action.reasons),
-                    source=Source(document=e.action.source.document, section=e.action.source.section),
+                    source=source_of(e.action.source),
                 )
                 for e in done
             ])

@@ -4,14 +4,11 @@ selections and appointments. Each takes one `input` and returns its payload or t
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 from strawberry.types import Info
 
 from core.services import governance as svc
-from schema.mutations.base import decode_id, run_write
-from schema.types.errors import ConflictError, NotAuthorizedError, NotFoundError, ValidationError
+from schema.mutations.base import decode_id, result_union, run_write
 from schema.types.governance import (
     AgendaItem,
     Appointment,
@@ -164,19 +161,14 @@ class AppointmentPayload:
     appointment: Appointment = strawberry.field(description="The appointment.")
 
 
-def _union(name: str, payload: type, what: str):
-    return Annotated[
-        payload | ValidationError | NotFoundError | NotAuthorizedError | ConflictError,
-        strawberry.union(name, description=f"{what}, or why it was refused."),
-    ]
 
 
-MeetingResult = _union("MeetingResult", MeetingPayload, "The meeting")
-AgendaItemResult = _union("AgendaItemResult", AgendaItemPayload, "The agenda item")
-DecisionResult = _union("DecisionResult", DecisionPayload, "The decision")
-VoteResult = _union("VoteResult", VotePayload, "The vote")
-ChairSelectionResult = _union("ChairSelectionResult", ChairSelectionPayload, "The chair selection")
-AppointmentResult = _union("AppointmentResult", AppointmentPayload, "The appointment")
+MeetingResult = result_union("MeetingResult", MeetingPayload, "The meeting")
+AgendaItemResult = result_union("AgendaItemResult", AgendaItemPayload, "The agenda item")
+DecisionResult = result_union("DecisionResult", DecisionPayload, "The decision")
+VoteResult = result_union("VoteResult", VotePayload, "The vote")
+ChairSelectionResult = result_union("ChairSelectionResult", ChairSelectionPayload, "The chair selection")
+AppointmentResult = result_union("AppointmentResult", AppointmentPayload, "The appointment")
 
 
 @strawberry.type

@@ -8,14 +8,13 @@ error and write nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
 from core.services import reviews as svc
-from schema.mutations.base import decode_id, run_write
+from schema.mutations.base import decode_id, result_union, run_write
 from schema.types.errors import (
     UserErrors,
 )
@@ -38,8 +37,6 @@ from schema.types.reviews import (
 Errors = UserErrors
 
 
-def _union(name: str, payload: type):
-    return Annotated[payload | Errors, strawberry.union(name, description="The result, or why it was refused.")]
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -219,12 +216,12 @@ class RiskPayload:
     risk: RiskEntry = strawberry.field(description="The risk.")
 
 
-IncidentResult = _union("IncidentResult", IncidentPayload)
-ReviewActionResult = _union("ReviewActionResult", ReviewActionPayload)
-AnnualReportResult = _union("AnnualReportResult", AnnualReportPayload)
-AnnualReportCopyResult = _union("AnnualReportCopyResult", AnnualReportCopyPayload)
-PlanActionResult = _union("PlanActionResult", PlanActionPayload)
-RiskResult = _union("RiskResult", RiskPayload)
+IncidentResult = result_union("IncidentResult", IncidentPayload)
+ReviewActionResult = result_union("ReviewActionResult", ReviewActionPayload)
+AnnualReportResult = result_union("AnnualReportResult", AnnualReportPayload)
+AnnualReportCopyResult = result_union("AnnualReportCopyResult", AnnualReportCopyPayload)
+PlanActionResult = result_union("PlanActionResult", PlanActionPayload)
+RiskResult = result_union("RiskResult", RiskPayload)
 
 
 async def _incident(session, row) -> IncidentPayload:

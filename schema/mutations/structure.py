@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -35,9 +36,10 @@ class SeatPayload:
     seat: Seat = strawberry.field(description="The seat.")
 
 
-@strawberry.type(description="The seat removed.")
+@strawberry.type(description="The seat ended: it is no longer in force, and its past attendance and votes stay.")
 class RemoveSeatPayload:
-    removed_seat_id: strawberry.ID = strawberry.field(description="ID the seat had.")
+    removed_seat_id: strawberry.ID = strawberry.field(description="The seat's ID (it still resolves, for history).")
+    ended_on: dt.date = strawberry.field(description="The seat's last day in force.")
 
 
 SeatResult = Annotated[
@@ -67,10 +69,11 @@ class StructureMutation:
 
         return await run_write(info, action)
 
-    @strawberry.mutation(description="Remove a seat from its group (business unit or administrator).")
+    @strawberry.mutation(description="Remove a seat from its group (business unit or administrator): the seat "
+                                     "ends today; its attendance and votes at past meetings are kept.")
     async def remove_seat(self, info: Info, input: RemoveSeatInput) -> RemoveSeatResult:
         async def action(session, principal):
-            await structure.remove_seat(session, principal, seat_id=decode_id(input.seat_id, "Seat", "seatId"))
-            return RemoveSeatPayload(removed_seat_id=input.seat_id)
+            seat = await structure.remove_seat(session, principal, seat_id=decode_id(input.seat_id, "Seat", "seatId"))
+            return RemoveSeatPayload(removed_seat_id=input.seat_id, ended_on=seat.ended_on)
 
         return await run_write(info, action)

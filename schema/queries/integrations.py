@@ -96,11 +96,11 @@ class Query:
     ) -> EventConnection:
         return await feed_page(info, after=after, partnership=partnership, types=types, first=first)
 
-    @strawberry.field(description="The cursor of the newest event so far (null if there is none): start a poller "
-                      "or a subscription here to receive only what happens from now on.")
+    @strawberry.field(description="The cursor of the newest event you may see so far (null if there is none): start "
+                      "a poller or a subscription here to receive only what happens from now on.")
     async def latest_event_cursor(self, info: Info) -> str | None:
         async with info.context.sessions() as session:
-            latest = await ev.latest_id(session)
+            latest = await ev.latest_visible_id(session, info.context.principal)
         return ev.encode_cursor(latest) if latest else None
 
     @strawberry.field(description="A partnership's webhook endpoints: its administrators only (others get an "

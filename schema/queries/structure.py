@@ -9,11 +9,10 @@ from strawberry.types import Info
 
 from core.enums import Role as CoreRole
 from core.models import Agency as AgencyModel
-from core.models import AuditEvent as AuditModel
 from core.models import Partnership as PartnershipModel
 from schema.errors import NotFound
 from schema.nodes import DOMAIN_NODES, batch_for
-from schema.types.audit import AuditEvent
+from schema.types.audit import AuditEventConnection, audit_page
 from schema.types.common import After, AgencyKind, Connection, First, Node, from_global_id, paginate
 from schema.types.structure import Agency, Partnership
 
@@ -90,14 +89,7 @@ class StructureQuery:
     async def audit_events(
         self, info: Info, partnership: str,
         first: First = None, after: After = None,
-    ) -> Connection[AuditEvent]:
+    ) -> AuditEventConnection:
         p = await partnership_by_code(info, partnership)
-        if not info.context.principal.has_role(p.pk, AUDIT_READERS):
-            return paginate([], first, after, info.context.settings.max_page_size)
-        async with info.context.sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(AuditModel).where(AuditModel.partnership_id == p.pk).order_by(AuditModel.id.desc()).limit(5000)
-                )
-            ).all()
-        return paginate([AuditEvent.from_row(e) for e in rows], first, after, info.context.settings.max_page_size)
+        return await audit_page(info, p.pk, first, after,
+                                visible=info.context.principal.has_role(p.pk, AUDIT_READERS))

@@ -1,14 +1,30 @@
-"""The audit trail as read through the API: administrators and scrutineers only."""
+"""The audit trail as read through the API: administrators and scrutineers only.
+
+Paged newest first by the event's id (keyset pagination): a page is one indexed range read
+whatever its depth, every event is reachable however long the trail grows, and events
+written while a reader pages through arrive before its first page, so they never shift
+the pages behind it (no repeats, no gaps). Payloads are redacted as read
+(core.services.audit.redact), for events written before redaction on write.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 
 import strawberry
+from sqlalchemy import func, select
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from core import models
-from schema.types.common import Node
+from core.services.audit import redact_payload
+from schema.errors import BadArgument
+from schema.types.common import Node, PageInfo
+
+#: Audit ids are 32-bit integers in the database; a cursor beyond them is not one we issued.
+MAX_ID = 2**31 - 1
 
 
 @strawberry.type(description="One write, as recorded: who, when, what, before and after. Append-only.")
@@ -25,4 +41,70 @@ class AuditEvent(Node):
     @classmethod
     def from_row(cls, e: models.AuditEvent) -> AuditEvent:
         return cls(pk=e.id, occurred_at=e.occurred_at, actor=e.actor, action=e.action,
-                   entity_type=e.entity_type, entity_id=e.entity_id, before=e.before, after=e.after)
+                   entity_type=e.entity_type, entity_id=e.entity_id,
+                   before=redact_payload(e.before, e.entity_type), after=redact_payload(e.after, e.entity_type))
+
+
+@strawberry.type(description="An item in a connection, with its cursor.")
+class AuditEventEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this item.")
+    node: AuditEvent = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, Relay style.")
+class AuditEventConnection:
+    page_info: PageInfo = strawberry.field(description="Pagination state.")
+    total_count: int = strawberry.field(description="Number of items in the whole list.")
+    edges: list[AuditEventEdge] = strawberry.field(description="The items of this page, with cursors.")
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[AuditEvent]:
+        return [e.node for e in self.edges]
+
+
+def encode_cursor(event_id: int) -> str:
+    return base64.urlsafe_b64encode(f"au:{event_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The id of the event a cursor stands for; pages continue with the older ones."""
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        kind, _, value = raw.partition(":")
+        if kind != "au" or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+            raise ValueError
+        return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadArgument(f"`after: {cursor!r}` is not a cursor of the audit trail; use an edge's `cursor` "
+                          "or a page's `endCursor`") from None
+
+
+async def audit_page(info: Info, partnership_pk: int, first: int | None, after: str | None, *,
+                     visible: bool) -> AuditEventConnection:
+    """One page of a partnership's trail, newest first (empty when not ``visible``)."""
+    max_page = info.context.settings.max_page_size
+    if first is not None and not 0 <= first <= max_page:
+        raise BadArgument(f"`first` must be between 0 and {max_page}; got {first}. Page with `after`.")
+    before_id = decode_cursor(after) if after else None
+    size = max_page if first is None else first
+    rows: list[models.AuditEvent] = []
+    total = 0
+    if visible:
+        stmt = select(models.AuditEvent).where(models.AuditEvent.partnership_id == partnership_pk)
+        if before_id is not None:
+            stmt = stmt.where(models.AuditEvent.id < before_id)
+        async with info.context.sessions() as session:
+            rows = list((await session.scalars(stmt.order_by(models.AuditEvent.id.desc()).limit(size + 1))).all())
+            total = await session.scalar(select(func.count()).select_from(models.AuditEvent)
+                                         .where(models.AuditEvent.partnership_id == partnership_pk)) or 0
+    edges = [AuditEventEdge(cursor=encode_cursor(e.id), node=AuditEvent.from_row(e)) for e in rows[:size]]
+    return AuditEventConnection(
+        page_info=PageInfo(
+            has_next_page=len(rows) > size,
+            has_previous_page=before_id is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+        edges=edges,
+    )

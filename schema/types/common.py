@@ -12,6 +12,7 @@ import strawberry
 
 from core import enums
 from core.financial_year import FinancialYear, FinancialYearError
+from core.rules import common as _common
 from schema.errors import BadArgument, NotFound
 
 AgencyKind = strawberry.enum(enums.AgencyKind, description="What sort of body an agency is.")
@@ -32,6 +33,8 @@ def from_global_id(gid: str) -> tuple[str, int]:
     try:
         padded = gid + "=" * (-len(gid) % 4)
         type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        if not -(2**31) <= int(pk) <= 2**31 - 1:  # beyond the 32-bit id columns: no ID this API issued
+            raise ValueError
         return type_name, int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise NotFound(f"{gid!r} is not an ID issued by this API; use the `id` of an object you read") from None
@@ -44,15 +47,35 @@ class Node:
         return to_global_id(type(self).__name__, self.pk)  # type: ignore[attr-defined]
 
 
-@strawberry.type(description="Where a fact or a rule comes from: the document and its section.")
+RuleStatus = strawberry.enum(
+    _common.RuleStatus,
+    description="How an answer knows what it says. STATED: the document says it (`section`, and its operative "
+                "words in `quote`). DERIVED: follows from the quoted words by the step in `derivation`. BASELINE: "
+                "the document is silent and statutory guidance or the platform default applies (`document` names "
+                "which; `derivation` says why). NOT_STATED: nothing says, so the answer is unknown (null), never a "
+                "guess; `derivation` says what was looked for.",
+)
+
+
+@strawberry.type(description="Where a fact or a rule comes from and how: the document, its section, the "
+                             "quoted words and a status.")
 class Source:
-    document: str = strawberry.field(description="Title of the published document.")
+    document: str = strawberry.field(description="Title of the published document (or of the guidance applied "
+                                                 "by default).")
     section: str | None = strawberry.field(description="Section, paragraph or appendix, e.g. `§8.12`.")
+    status: RuleStatus = strawberry.field(default=_common.RuleStatus.STATED,
+                                          description="STATED, DERIVED, BASELINE or NOT_STATED.")
+    quote: str | None = strawberry.field(default=None, description="The document's operative words, quoted.")
+    derivation: str | None = strawberry.field(
+        default=None, description="DERIVED: the step from the quoted words; BASELINE or NOT_STATED: why.")
 
 
 def source_of(citation) -> Source | None:
     """A rule's Citation (core.rules.common) as the GraphQL Source type; None stays None."""
-    return None if citation is None else Source(document=citation.document, section=citation.section)
+    if citation is None:
+        return None
+    return Source(document=citation.document, section=citation.section, status=citation.status,
+                  quote=citation.quote, derivation=citation.derivation)
 
 
 T = TypeVar("T")

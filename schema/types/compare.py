@@ -37,6 +37,7 @@ class ComparisonAspect(enum.Enum):
     MEETING_CADENCE = "MEETING_CADENCE"
     SUBGROUPS = "SUBGROUPS"
     REVIEW_TIMESCALES = "REVIEW_TIMESCALES"
+    RULE_STATUS = "RULE_STATUS"
 
 
 @strawberry.type(description="One partnership's answer for one aspect.")
@@ -129,7 +130,7 @@ async def _independent_seats(loaders, keys: list[int]) -> list[list]:
         select(Seat.partnership_id, Seat.role, Seat.post, Seat.source.label("source_section"), Group.confidential)
         .join(Group, Group.id == Seat.group_id)
         .where(Seat.partnership_id.in_(keys),
-               Seat.role.in_([SeatRole.INDEPENDENT_CHAIR, SeatRole.INDEPENDENT_SCRUTINEER]))
+               Seat.role.in_([SeatRole.INDEPENDENT_CHAIR, SeatRole.INDEPENDENT_SCRUTINEER]), Seat.ended_on.is_(None))
         .order_by(Seat.partnership_id, Group.position, Seat.position))
     found: dict[int, list] = {k: [] for k in keys}
     for r in rows:
@@ -163,7 +164,6 @@ async def quorum(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def voting(info: Info, p, fy: FinancialYear) -> Answer:
-    from core.rules import governance as rules
     from schema.types.governance import rule_context
 
     value, words, sources = {}, [], []
@@ -172,7 +172,7 @@ async def voting(info: Info, p, fy: FinancialYear) -> Answer:
             value[label] = None
             continue
         ctx = await rule_context(info, g)
-        r = rules.voting_rule(ctx.pm, group=ctx.ref, seats=ctx.seats, partners=ctx.partners, document=ctx.document)
+        r = ctx.rules.voting_rule(group=ctx.ref, seats=ctx.seats, partners=ctx.partners)
         value[label] = {"group": g.name, "carries": r.carries, "tie": r.tie.value, "voters": len(r.voters)}
         words.append(f"{g.name}: {len(r.voters)} votes; {r.carries}")
         sources.append(source_of(r.source))
@@ -261,6 +261,20 @@ async def review_timescales(info: Info, p, fy: FinancialYear) -> Answer:
     }, summary, sources)
 
 
+async def rule_status(info: Info, p, fy: FinancialYear) -> Answer:
+    """How much of what the API answers the partnership's document states, per topic."""
+    book = info.context.registry.rules_for(p.code, document=p.document.title).rulebook()
+    counts = book.counts()
+    by_topic: dict[str, dict[str, int]] = {}
+    for e in book.entries:
+        by_topic.setdefault(e.topic.value, {}).setdefault(e.status.value, 0)
+        by_topic[e.topic.value][e.status.value] += 1
+    summary = (f"{counts['STATED']} stated, {counts['DERIVED']} derived, {counts['BASELINE']} baseline, "
+               f"{counts['NOT_STATED']} not stated; {counts['NOT_ENCODED']} not encoded")
+    return Answer({"counts": counts, "byTopic": by_topic}, summary,
+                  [Source(document=p.document.title, section="rulebook")])
+
+
 ASPECTS: dict[ComparisonAspect, tuple[str, Callable[[Info, Any, FinancialYear], Awaitable[Answer]]]] = {
     ComparisonAspect.STATUTORY_PARTNERS: ("Statutory partners: how many and which kinds", statutory_partners),
     ComparisonAspect.CHAIRS: ("Who chairs the main board and the executive, and on what basis", chairs),
@@ -273,6 +287,8 @@ ASPECTS: dict[ComparisonAspect, tuple[str, Callable[[Info, Any, FinancialYear], 
     ComparisonAspect.MEETING_CADENCE: ("How often the main board and the executive meet", meeting_cadence),
     ComparisonAspect.SUBGROUPS: ("Sub-groups and other groups", subgroups),
     ComparisonAspect.REVIEW_TIMESCALES: ("Practice review timescales", review_timescales),
+    ComparisonAspect.RULE_STATUS: ("How many of the rules the document states, derives, leaves to the baseline or "
+                                   "does not state", rule_status),
 }
 
 

@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from core.enums import AgencyKind, SeatRole
 from core.financial_year import FinancialYear
-from core.plugins import baseline_manager
 from core.rules import compliance as rules
 from core.rules.common import Citation
 from schema.types.common import Source
@@ -47,7 +46,6 @@ def _own(c: Citation, document: str) -> bool:
 async def data_evidence(info: Info, p) -> list[rules.Evidence]:
     """Evidence core reads off the loaded data and the borough's own rule answers."""
     from core.rules.disputes import DisputeKind
-    from core.rules.reviews import annual_report_recipients_for
     from schema.types.disputes import ladder_for
     from schema.types.funding import resolve_host
     from schema.types.reviews import timescales
@@ -87,19 +85,16 @@ async def data_evidence(info: Info, p) -> list[rules.Evidence]:
            if _own(c, doc)]
     if own:
         out.append(E(Item.PRACTICE_REVIEWS, "its own practice-review timescales or rapid-review group", own[0]))
-    found = info.context.registry.get(p.code)
-    if found is not None:
-        recipients = annual_report_recipients_for(found)
-        if _own(recipients.source, doc):
-            out.append(E(Item.ANNUAL_REPORTING, f"the annual report goes to {len(recipients.recipients)} named recipients",
-                         recipients.source))
+    recipients = info.context.registry.rules_for(p.code, document=doc).annual_report_recipients()
+    if _own(recipients.source, doc):
+        out.append(E(Item.ANNUAL_REPORTING, f"the annual report goes to {len(recipients.recipients)} named recipients",
+                     recipients.source))
     return out
 
 
 async def compliance_for(info: Info, p) -> ComplianceReport:
-    found = info.context.registry.get(p.code)
-    pm = found.pm if found is not None else baseline_manager()
-    evidence = await data_evidence(info, p) + rules.plugin_evidence(pm, document=p.document.title)
+    evidence = (await data_evidence(info, p)
+                + info.context.registry.rules_for(p.code, document=p.document.title).compliance_evidence())
     results = rules.checklist(evidence)
     return ComplianceReport(
         items=[ComplianceItemResult(item=r.item, title=r.title, satisfied=r.satisfied,

@@ -22,7 +22,6 @@ from core.models.disputes import ScrutinyActivity as ActivityRow
 from core.models.disputes import ScrutinyAppointment as AppointmentRow
 from core.models.disputes import ScrutinyRecommendation as RecommendationRow
 from core.models.disputes import ScrutinyReport as ReportRow
-from core.plugins import baseline_manager
 from core.rules import disputes as rules
 from schema.types.common import Node, Role, Source, source_of
 
@@ -46,7 +45,6 @@ RecommendationResponse = strawberry.enum(
     rules.RecommendationResponse, description="The partnership's response to a scrutineer's recommendation.")
 
 
-_source = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 # ----------------------------------------------------------------------------- ladders
@@ -66,7 +64,7 @@ class EscalationStage:
     @classmethod
     def of(cls, s: rules.LadderStage) -> EscalationStage:
         return cls(number=s.number, name=s.name, actor=s.actor, who=s.who, actions=list(s.actions),
-                   outcomes=list(s.outcomes), final=s.final, source=_source(s.source))
+                   outcomes=list(s.outcomes), final=s.final, source=source_of(s.source))
 
 
 @strawberry.type(description="A route out of the ladder open at any stage (e.g. the scrutineer's disclosure).")
@@ -93,8 +91,8 @@ class EscalationLadder:
     def of(cls, ladder: rules.EscalationLadder) -> EscalationLadder:
         stages = [EscalationStage.of(s) for s in ladder.stages]
         return cls(
-            kind=ladder.kind, stages=stages, reasons=list(ladder.reasons), source=_source(ladder.source),
-            disclosures=[DisclosureRoute(actor=d.actor, who=d.who, to=d.to, when=d.when, source=_source(d.source))
+            kind=ladder.kind, stages=stages, reasons=list(ladder.reasons), source=source_of(ladder.source),
+            disclosures=[DisclosureRoute(actor=d.actor, who=d.who, to=d.to, when=d.when, source=source_of(d.source))
                          for d in ladder.disclosures],
             last_resort=stages[-1],
             independent_stages=[stages[s.number - 1] for s in ladder.independent_stages],
@@ -104,9 +102,7 @@ class EscalationLadder:
 async def ladder_for(info: Info, partnership_id: int, kind: rules.DisputeKind) -> rules.EscalationLadder:
     """Ask the partnership's rules (its plugin, else the WT2018 baseline) for a ladder."""
     p = await info.context.loaders.partnership_by_id.load(partnership_id)
-    found = info.context.registry.get(p.code)
-    pm = found.pm if found is not None else baseline_manager()
-    return rules.escalation_ladder(pm, kind=kind, document=p.document.title)
+    return info.context.registry.rules_for(p.code, document=p.document.title).ladder(kind=kind)
 
 
 # ----------------------------------------------------------------------------- loaders

@@ -23,7 +23,9 @@ from core.models.funding import BudgetRevision as BudgetRow
 from core.models.funding import Contribution as ContributionRow
 from core.models.funding import Expenditure as ExpenditureRow
 from core.models.funding import HostRecord, ReserveBroughtForward
+from core.plugins import PartnershipRules
 from core.rules import funding as rules
+from core.rules.common import PartnerRef
 from schema.errors import BadArgument
 from schema.types.common import Node, Source, source_of
 from schema.types.errors import NotFoundError, ValidationError
@@ -70,7 +72,6 @@ class StatementBasis(enum.Enum):
     NONE = "NONE"
 
 
-_source = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 @strawberry.type(description="An exact amount of money: integer pence and a display string such as `£10,000.01`.")
@@ -137,18 +138,17 @@ async def partner_refs(info: Info, partnership_id: int) -> tuple[tuple[rules.Par
     position = {sp.agency_id: i for i, sp in enumerate(sps)}
     lead = {sp.agency_id: sp.lead_role for sp in sps}
     refs = tuple(
-        rules.PartnerRef(code=a.code, name=a.name, kind=a.kind, statutory=a.pk in position,
+        PartnerRef(code=a.code, name=a.name, kind=a.kind, statutory=a.pk in position,
                          position=position.get(a.pk, 1000 + i), lead_role=lead.get(a.pk))
         for i, a in enumerate(agencies)
     )
     return refs, {a.code: a for a in agencies}
 
 
-async def rules_for(info: Info, partnership_id: int):
-    """The partnership's plugin manager and its document title."""
+async def rules_for(info: Info, partnership_id: int) -> PartnershipRules:
+    """The partnership's rules (``Registry.rules_for``), by its database id."""
     p = await info.context.loaders.partnership_by_id.load(partnership_id)
-    pr = info.context.registry[p.code]
-    return pr.pm, pr.partnership.document.title
+    return info.context.registry.rules_for(p.code, document=p.document.title)
 
 
 # ----------------------------------------------------------------------------- host arrangements
@@ -196,8 +196,8 @@ async def statement_for(info: Info, partnership_id: int, fy: FinancialYear) -> F
     contributions = await loaders.of(contributions_by_year).load(key)
     expenditure = await loaders.of(expenditure_by_year).load(key)
     reserves = await loaders.of(reserves_by_year).load(key)
-    pm, document = await rules_for(info, partnership_id)
-    published = rules.published_funding(pm, financial_year=fy, document=document)
+    partnership_rules = await rules_for(info, partnership_id)
+    published = partnership_rules.published_funding(financial_year=fy)
     return _statement(contributions, expenditure, reserves, published)
 
 
@@ -213,7 +213,7 @@ async def resolve_host(info: Info, partnership_id: int, fy: FinancialYear) -> Ho
     loaders = info.context.loaders
     recorded = await loaders.of(host_records_by_year).load((partnership_id, str(fy)))
     refs, by_code = await partner_refs(info, partnership_id)
-    pm, document = await rules_for(info, partnership_id)
+    partnership_rules = await rules_for(info, partnership_id)
     if recorded:
         by_id = {a.pk: a for a in by_code.values()}
         lines = [
@@ -227,18 +227,18 @@ async def resolve_host(info: Info, partnership_id: int, fy: FinancialYear) -> Ho
             reasons=[f"recorded by the partnership for {fy}" + (f", decided on {decided.isoformat()}" if decided else "")],
             source=Source(document="Recorded by the partnership", section=str(fy)),
         )
-    answer = rules.host_arrangement(pm, financial_year=fy, partners=refs, document=document)
+    answer = partnership_rules.host(financial_year=fy, partners=refs)
     lines = [
         HostLine(role=line.role, agency=by_code.get(line.agency_code) if line.agency_code else None, post=line.post,
-                 duties=list(line.duties), source=_source(line.source))
+                 duties=list(line.duties), source=source_of(line.source))
         for line in answer.lines
     ]
     return HostArrangement(
         status=answer.status, lines=lines, host=_primary(lines), reasons=list(answer.reasons),
-        source=_source(answer.source),
+        source=source_of(answer.source),
         decisions=[
             FundingDecision(partnership_id=partnership_id, group_code=d.group_code, matter=d.matter,
-                            decided_by=d.decided_by, source=_source(d.source))
+                            decided_by=d.decided_by, source=source_of(d.source))
             for d in answer.decisions
         ],
     )
@@ -369,7 +369,7 @@ def published_type(f: rules.PublishedFunding, by_code: dict) -> PublishedFunding
                      for e in f.expenditure],
         reserve=None if f.reserve is None else PublishedReserve(
             description=f.reserve.description, transferred_on=f.reserve.transferred_on, amount=Money.of(f.reserve.amount_pence)),
-        notes=list(f.notes), source=_source(f.source),
+        notes=list(f.notes), source=source_of(f.source),
     )
 
 
@@ -455,7 +455,7 @@ def _statement(contributions, expenditure, reserves, published: list[rules.Publi
             income_approximate=f.income_approximate, expenditure=Money.of(spent), balance=Money.of(balance),
             reserves_brought_forward=Money.of(bf), reserve_transferred_on=f.reserve.transferred_on if f.reserve else None,
             reserves_carried_forward=Money.of(None if bf is None or balance is None else bf + balance),
-            reasons=reasons, source=_source(f.source),
+            reasons=reasons, source=source_of(f.source),
         )
     return FundingStatement(
         basis=StatementBasis.NONE, income=None, income_received=None, income_approximate=False, expenditure=None,
@@ -511,8 +511,8 @@ class FundingYear:
 
     @strawberry.field(description="The figures the published document gives for the year (served as published).")
     async def published(self, info: Info) -> list[PublishedFunding]:
-        pm, document = await rules_for(info, self.partnership_id)
-        found = rules.published_funding(pm, financial_year=self.fy, document=document)
+        partnership_rules = await rules_for(info, self.partnership_id)
+        found = partnership_rules.published_funding(financial_year=self.fy)
         if not found:
             return []
         _, by_code = await partner_refs(info, self.partnership_id)
@@ -558,7 +558,7 @@ class FundingYear:
                 "relevant agencies' contributions are left out",
                 "cash and in-kind are shown apart; in-kind contributions without a stated value are counted, not valued",
             ],
-            source=_source(rules.WT2018_FUNDING),
+            source=source_of(rules.WT2018_FUNDING),
         )
 
     @strawberry.field(description="Contributions not received by their due date, as of a day (default today), and what follows.")
@@ -574,16 +574,16 @@ class FundingYear:
         refs, _ = await partner_refs(info, self.partnership_id)
         agencies = {a.pk: a for a in await info.context.loaders.agencies_by_partnership.load(self.partnership_id)}
         by_code = {r.code: r for r in refs}
-        pm, document = await rules_for(info, self.partnership_id)
+        partnership_rules = await rules_for(info, self.partnership_id)
         out = []
         for r in late:
-            action = rules.funding_default_action(pm, agency=by_code[agencies[r.agency_id].code], document=document)
+            action = partnership_rules.funding_default_action(agency=by_code[agencies[r.agency_id].code])
             out.append(OverdueContribution(
                 contribution=Contribution.from_row(r), days_overdue=(day - r.due_date).days,
                 opens_dispute=action.open_dispute,
                 # Disputes are confidential: outsiders get the answer of a partnership with none.
                 dispute_opened=r.default_dispute_id is not None and info.context.principal.is_member(self.partnership_id),
-                reasons=list(action.reasons), source=_source(action.source),
+                reasons=list(action.reasons), source=source_of(action.source),
             ))
         return out
 
@@ -616,11 +616,14 @@ class ExcludedAgency:
     reason: str = strawberry.field(description="Why it pays no share.")
 
 
-@strawberry.type(description="Who pays what of a practice review's costs; the shares and the training-budget part sum exactly to the total.")
+@strawberry.type(description="Who pays what of a practice review's costs; the shares, the training-budget part and "
+                             "the unapportioned rest sum exactly to the total.")
 class ReviewCostApportionment:
     total: Money = strawberry.field(description="The review's total cost.")
     shares: list[CostShare] = strawberry.field(description="Each paying agency's share.")
     apportioned: Money = strawberry.field(description="The sum of the shares.")
+    unapportioned: Money = strawberry.field(description="What no stated rule shares out: the whole cost where the "
+                                                        "document sets no split (never a guessed one).")
     from_training_budget: Money = strawberry.field(description="The part met from the training budget (e.g. dissemination).")
     excluded: list[ExcludedAgency] = strawberry.field(description="Agencies involved that pay no share, and why.")
     reasons: list[str] = strawberry.field(description="The answer in plain language.")
@@ -658,16 +661,15 @@ async def apportion(
             return ValidationError(message=f"involvement[{i}].weight must be between 0 and 1000000", field=f"involvement[{i}].weight")
         seen.add(x.agency_code)
         inv.append(rules.Involvement(agency=ref_by_code[x.agency_code], weight=x.weight))
-    pm, document = await rules_for(info, partnership_id)
-    answer = rules.review_cost_apportionment(
-        pm, costs=tuple(rules.ReviewCost(c.item, c.amount_pence) for c in costs), involvement=tuple(inv),
-        partners=refs, document=document,
-    )
+    partnership_rules = await rules_for(info, partnership_id)
+    answer = partnership_rules.review_costs(
+        costs=tuple(rules.ReviewCost(c.item, c.amount_pence) for c in costs), involvement=tuple(inv), partners=refs)
     return ReviewCostApportionment(
         total=Money.of(answer.total_pence),
         shares=[CostShare(agency=by_code[s.agency_code], amount=Money.of(s.pence), weight=s.weight) for s in answer.shares],
         apportioned=Money.of(answer.apportioned_pence),
+        unapportioned=Money.of(answer.unapportioned_pence),
         from_training_budget=Money.of(answer.from_training_budget_pence),
         excluded=[ExcludedAgency(agency=by_code[e.agency_code], reason=e.reason) for e in answer.excluded],
-        reasons=list(answer.reasons), source=_source(answer.source),
+        reasons=list(answer.reasons), source=source_of(answer.source),
     )

@@ -20,6 +20,7 @@ from strawberry.types import Info
 from core.enums import GroupKind
 from core.financial_year import FinancialYear
 from core.models import governance as m
+from core.plugins import PartnershipRules
 from core.rules import governance as rules
 from core.rules.governance import (
     AttendanceRecord,
@@ -53,9 +54,13 @@ VoteChoice = strawberry.enum(rules.VoteChoice, description="For, against or abst
 TieRule = strawberry.enum(rules.TieRule, description="What a tied vote means.")
 Office = strawberry.enum(rules.Office, description="An office filled by appointment.")
 AttendancePolicyKind = strawberry.enum(rules.AttendancePolicyKind, description="The kind of attendance rule a group has.")
+DeadlineUnit = strawberry.enum(rules.DeadlineUnit, description="Working days (England's bank holidays and weekends "
+                                                               "excluded), days, weeks or months.")
+DeadlineKind = strawberry.enum(rules.DeadlineKind, description="NOTICE: the date set at least this long ahead; PAPERS: "
+                                                               "papers at least this long before; MINUTES: minutes "
+                                                               "within this long after.")
 
 
-_src = source_of  # the one Citation → Source conversion (schema.types.common)
 
 
 # ----------------------------------------------------------------------------- batch functions
@@ -140,13 +145,13 @@ class RuleContext:
     """A group as the rules see it, built from the request's loaders (no extra statements)."""
 
     def __init__(self, group, partnership, seats: tuple[SeatRef, ...], partners: tuple[PartnerRef, ...],
-                 agencies: dict[int, Any], pm):
+                 agencies: dict[int, Any], rules: PartnershipRules):
         self.group = group
         self.partnership = partnership
         self.seats = seats
         self.partners = partners
         self.agencies = agencies
-        self.pm = pm
+        self.rules = rules
         rule = group.chair_rule
         self.ref = GroupRef(
             id=group.pk, code=group.code, name=group.name, kind=group.kind,
@@ -156,36 +161,30 @@ class RuleContext:
             chair_source=rule.source_section if rule else None,
         )
 
-    @property
-    def document(self) -> str:
-        return self.partnership.document.title
-
     def seat(self, seat_id: int) -> SeatRef | None:
         return next((s for s in self.seats if s.id == seat_id), None)
 
 
-async def rule_context(info: Info, group) -> RuleContext:
+async def rule_context(info: Info, group, on: dt.date | None = None) -> RuleContext:
+    """The group's rules and seats: the seats in force now, or on the day ``on`` (a past
+    meeting is judged with the seats it had, whatever ended since)."""
     loaders = info.context.loaders
     partnership = await loaders.partnership_by_id.load(group.partnership_id)
     agencies = {a.pk: a for a in await loaders.agencies_by_partnership.load(group.partnership_id)}
     sps = await loaders.statutory_partners_by_partnership.load(group.partnership_id)
-    partners = tuple(PartnerRef(agencies[sp.agency_id].code, sp.kind, agencies[sp.agency_id].name) for sp in sps)
+    partners = tuple(PartnerRef(code=agencies[sp.agency_id].code, name=agencies[sp.agency_id].name, kind=sp.kind,
+                                position=n) for n, sp in enumerate(sps, 1))
     partner_ids = {sp.agency_id for sp in sps}
     codes = {pk: a.code for pk, a in agencies.items()}
     seats = tuple(
         seat_ref(id=s.pk, code=s.code, role=s.role, post=s.post, agency_id=s.agency_id, deputy_of_id=s.deputy_of_id,
                  sector_representative=s.sector_representative, membership_code=s.membership_code,
                  agency_codes=codes, partner_agency_ids=partner_ids)
-        for s in await loaders.seats_by_group.load(group.pk)
+        for s in (await loaders.seats_by_group.load(group.pk) if on is None else
+                  [s for s in await loaders.seats_ever_by_group.load(group.pk) if s.ended_on is None or s.ended_on >= on])
     )
-    rules_ = info.context.registry.get(partnership.code)
-    if rules_ is None:
-        from core.plugins import baseline_manager
-
-        pm = baseline_manager()
-    else:
-        pm = rules_.pm
-    return RuleContext(group, partnership, seats, partners, agencies, pm)
+    return RuleContext(group, partnership, seats, partners, agencies,
+                       info.context.registry.rules_for(partnership.code, document=partnership.document.title))
 
 
 def selection_of(row, fy: FinancialYear, ctx: RuleContext) -> ChairSelection | None:
@@ -200,15 +199,15 @@ def selection_of(row, fy: FinancialYear, ctx: RuleContext) -> ChairSelection | N
 async def chair_of(info: Info, group, fy: FinancialYear) -> ChairAnswerType:
     ctx = await rule_context(info, group)
     recorded = (await info.context.loaders.of(chair_selections_by_group).load(group.pk)).get(str(fy))
-    answer = rules.chair(ctx.pm, group=ctx.ref, financial_year=fy, recorded=selection_of(recorded, fy, ctx),
-                         partners=ctx.partners, document=ctx.document)
+    answer = ctx.rules.chair(group=ctx.ref, financial_year=fy, recorded=selection_of(recorded, fy, ctx),
+                         partners=ctx.partners)
     return ChairAnswerType.build(answer, ctx, fy)
 
 
 def what_if_quorum(ctx: RuleContext, present_ids: list[int], acting: bool) -> QuorumResult:
     present = tuple(s for s in ctx.seats if s.id in set(present_ids))
-    ruling = rules.quorum(ctx.pm, group=ctx.ref, seats=ctx.seats, present=present, partners=ctx.partners,
-                          acting_for_partnership=acting, document=ctx.document)
+    ruling = ctx.rules.quorum(group=ctx.ref, seats=ctx.seats, present=present, partners=ctx.partners,
+                          acting_for_partnership=acting)
     return QuorumResult.of(ruling)
 
 
@@ -229,7 +228,7 @@ def decode_seat_ids(ids: list[strawberry.ID], ctx: RuleContext) -> list[int]:
 
 async def attendance_concerns_of(info: Info, group) -> list[AttendanceConcernType]:
     ctx = await rule_context(info, group)
-    policy = rules.attendance_policy(ctx.pm, group=ctx.ref, document=ctx.document)
+    policy = ctx.rules.attendance_policy(group=ctx.ref)
     if policy.kind == rules.AttendancePolicyKind.NONE:
         return []
     history = await info.context.loaders.of(held_attendance_by_group).load(group.pk)
@@ -263,7 +262,7 @@ class QuorumResult:
 
     @classmethod
     def of(cls, r: rules.QuorumRuling) -> QuorumResult:
-        return cls(satisfied=r.satisfied, reasons=list(r.reasons), requirement=r.requirement, source=_src(r.source))
+        return cls(satisfied=r.satisfied, reasons=list(r.reasons), requirement=r.requirement, source=source_of(r.source))
 
 
 @strawberry.type(name="ChairAnswer", description="Who chairs a group in a financial year, and on what basis.")
@@ -284,7 +283,7 @@ class ChairAnswerType:
     def build(cls, a: rules.ChairAnswer, ctx: RuleContext, fy: FinancialYear) -> ChairAnswerType:
         agency_id = next((pk for pk, ag in ctx.agencies.items() if ag.code == a.agency_code), None)
         return cls(financial_year=str(fy), basis=a.basis, office=a.office, provisional=a.provisional,
-                   recorded=a.recorded, reasons=list(a.reasons), source=_src(a.source), agency_id=agency_id,
+                   recorded=a.recorded, reasons=list(a.reasons), source=source_of(a.source), agency_id=agency_id,
                    seat_code=a.seat_code, group_pk=ctx.group.pk, partnership_id=ctx.group.partnership_id)
 
     @strawberry.field(description="The agency whose representative chairs, where the answer names one.")
@@ -344,7 +343,7 @@ class AttendancePolicyType:
     def of(cls, p: rules.AttendancePolicy) -> AttendancePolicyType:
         return cls(kind=p.kind, consecutive_absences=p.consecutive or None, minimum_percent=p.minimum_percent or None,
                    minimum_meetings=p.minimum_meetings or None, of_meetings=p.of_meetings or None,
-                   reasons=list(p.reasons), source=_src(p.source))
+                   reasons=list(p.reasons), source=source_of(p.source))
 
 
 @strawberry.type(name="AttendanceConcern", description="A member whose attendance breaks the group's attendance rule.")
@@ -359,7 +358,7 @@ class AttendanceConcernType:
     @classmethod
     def of(cls, c: rules.AttendanceConcern, partnership_id: int) -> AttendanceConcernType:
         return cls(seat_id=c.seat.id, partnership_id=partnership_id, meetings=c.meetings, attended=c.attended,
-                   reasons=list(c.reasons), source=_src(c.source))
+                   reasons=list(c.reasons), source=source_of(c.source))
 
     @strawberry.field(description="The member's seat.")
     async def seat(self, info: Info) -> SeatT | None:
@@ -385,11 +384,49 @@ class AttendanceEntry:
         return await info.context.loaders.seat_by_id.load(self.seat_id)
 
 
+@strawberry.type(name="Deadline", description="A stated time limit and where it is stated.")
+class DeadlineType:
+    amount: int = strawberry.field(description="How many units.")
+    unit: DeadlineUnit = strawberry.field(description="The unit.")
+    source: Source = strawberry.field(description="Where the deadline is stated, with the quoted words.")
+
+    @classmethod
+    def of(cls, d: rules.Deadline | None) -> DeadlineType | None:
+        return None if d is None else cls(amount=d.amount, unit=d.unit, source=source_of(d.source))
+
+
+@strawberry.type(name="MeetingRules", description="The deadlines a group's meetings are held to; a null deadline "
+                                                  "is one the document does not state.")
+class MeetingRulesType:
+    notice: DeadlineType | None = strawberry.field(description="Meeting dates set at least this long ahead.")
+    papers: DeadlineType | None = strawberry.field(description="Papers circulated at least this long before.")
+    minutes: DeadlineType | None = strawberry.field(description="Minutes circulated within this long after.")
+    reasons: list[str] = strawberry.field(description="The rules in plain words.")
+    source: Source = strawberry.field(description="Where the rules come from (NOT_STATED when none is).")
+
+    @classmethod
+    def of(cls, r: rules.MeetingRules) -> MeetingRulesType:
+        return cls(notice=DeadlineType.of(r.notice), papers=DeadlineType.of(r.papers),
+                   minutes=DeadlineType.of(r.minutes), reasons=list(r.reasons), source=source_of(r.source))
+
+
+@strawberry.type(description="A meeting measured against one of its group's stated deadlines.")
+class DeadlineCheck:
+    kind: DeadlineKind = strawberry.field(description="Which deadline.")
+    due: dt.date = strawberry.field(description="The date it falls on for this meeting (working days counted on "
+                                                "England's bank-holiday calendar).")
+    satisfied: bool | None = strawberry.field(description="Met; false when missed; null while it is still ahead "
+                                                          "and nothing is recorded.")
+    reasons: list[str] = strawberry.field(description="The check in plain words.")
+    source: Source = strawberry.field(description="Where the deadline is stated.")
+
+
 @strawberry.type(description="A meeting of a group.")
 class Meeting(Node):
     pk: strawberry.Private[int]
     group_id: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
+    arranged_on: strawberry.Private[dt.date | None]
     scheduled_on: dt.date = strawberry.field(description="The date it is (or was) scheduled for.")
     status: MeetingStatus = strawberry.field(description="Scheduled, held or cancelled.")
     papers_circulated_on: dt.date | None = strawberry.field(description="When the papers were circulated.")
@@ -400,6 +437,7 @@ class Meeting(Node):
     @classmethod
     def from_row(cls, r: m.Meeting) -> Meeting:
         return cls(pk=r.id, group_id=r.group_id, partnership_id=r.partnership_id, scheduled_on=r.scheduled_on,
+                   arranged_on=r.created_at.date() if r.created_at else None,
                    status=r.status, papers_circulated_on=r.papers_circulated_on,
                    minutes_published_on=r.minutes_published_on, acts_for_partnership=r.acts_for_partnership)
 
@@ -420,13 +458,26 @@ class Meeting(Node):
         group = await info.context.loaders.group_in(self.partnership_id, self.group_id)
         if group is None:
             return None
-        ctx = await rule_context(info, group)
+        ctx = await rule_context(info, group, on=self.scheduled_on)
         entries = await info.context.loaders.of(attendance_by_meeting).load(self.pk)
         presences = tuple(Presence(ctx.seat(e.seat_id), e.status, e.chair_agreed) for e in entries if ctx.seat(e.seat_id))
-        ruling = rules.quorum(ctx.pm, group=ctx.ref, seats=ctx.seats, present=rules.represented(presences),
-                              partners=ctx.partners, acting_for_partnership=self.acts_for_partnership,
-                              document=ctx.document)
+        ruling = ctx.rules.quorum(group=ctx.ref, seats=ctx.seats, present=rules.represented(presences),
+                              partners=ctx.partners, acting_for_partnership=self.acts_for_partnership)
         return QuorumResult.of(ruling)
+
+    @strawberry.field(description="The meeting against each deadline its group's rules state (notice of the date, "
+                                  "papers, minutes); empty where the document states none.")
+    async def deadlines(self, info: Info) -> list[DeadlineCheck]:
+        group = await info.context.loaders.group_in(self.partnership_id, self.group_id)
+        if group is None or self.status == rules.MeetingStatus.CANCELLED:
+            return []
+        ctx = await rule_context(info, group)
+        checks = rules.check_meeting_deadlines(
+            ctx.rules.meeting_rules(group=ctx.ref), scheduled_on=self.scheduled_on, arranged_on=self.arranged_on,
+            papers_on=self.papers_circulated_on, minutes_on=self.minutes_published_on,
+            held=self.status == rules.MeetingStatus.HELD, today=dt.date.today())
+        return [DeadlineCheck(kind=c.kind, due=c.due, satisfied=c.satisfied, reasons=list(c.reasons),
+                              source=source_of(c.source)) for c in checks]
 
     @strawberry.field(description="Decisions taken at the meeting.")
     async def decisions(self, info: Info) -> list[Decision]:
@@ -551,10 +602,10 @@ class GovernanceComparison:
 async def group_governance(info: Info, group, fy: FinancialYear) -> GroupGovernance:
     ctx = await rule_context(info, group)
     chair = await chair_of(info, group, fy)
-    ruling = rules.quorum(ctx.pm, group=ctx.ref, seats=ctx.seats, present=(), partners=ctx.partners,
-                          acting_for_partnership=False, document=ctx.document)
+    ruling = ctx.rules.quorum(group=ctx.ref, seats=ctx.seats, present=(), partners=ctx.partners,
+                          acting_for_partnership=False)
     return GroupGovernance(group=group, chair=chair, quorum_requirement=ruling.requirement,
-                           quorum_source=_src(ruling.source))
+                           quorum_source=source_of(ruling.source))
 
 
 async def comparison_for(info: Info, partnership, fy: FinancialYear) -> GovernanceComparison:

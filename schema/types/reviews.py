@@ -70,18 +70,12 @@ RiskRaiser = strawberry.enum(rules.RiskRaiser, description="Who added a risk to 
 OverdueKind = strawberry.enum(rules.OverdueKind, description="The kind of late item.")
 
 
-def rules_for(info: Info, code: str):
-    return info.context.registry.get(code)
-
-
 def timescales(info: Info, code: str) -> rules.ReviewTimescales:
-    plugin = rules_for(info, code)
-    return rules.timescales_for(plugin) if plugin else rules.baseline_timescales()
+    return info.context.registry.rules_for(code).review_timescales()
 
 
 def recipients_rule(info: Info, code: str) -> rules.AnnualReportRecipients:
-    plugin = rules_for(info, code)
-    return rules.annual_report_recipients_for(plugin) if plugin else rules.baseline_annual_report_recipients()
+    return info.context.registry.rules_for(code).annual_report_recipients()
 
 
 # ----------------------------------------------------------------------------- loaders
@@ -192,11 +186,21 @@ class AnnualReportRecipientsRule:
     within_days: int = strawberry.field(description="Days after publication by which each copy is due.")
     reasons: list[str] = strawberry.field(description="The rule in words.")
     source: Source = strawberry.field(description="Where the rule comes from.")
+    publication: list[str] = strawberry.field(description="Where the report is published, as the document says; "
+                                                          "empty where it is silent.")
+    publication_source: Source | None = strawberry.field(description="Where the publication rule comes from.")
+    sign_off: str | None = strawberry.field(description="Who signs the report off, where the document says.")
+    sign_off_source: Source | None = strawberry.field(description="Where the sign-off rule comes from.")
+    contents: list[str] = strawberry.field(description="What the report must contain, as the document lists it.")
+    contents_source: Source | None = strawberry.field(description="Where the contents rule comes from.")
 
     @classmethod
     def of(cls, r: rules.AnnualReportRecipients) -> AnnualReportRecipientsRule:
         return cls(recipients=list(r.recipients), within_days=r.within_days, reasons=list(r.reasons),
-                   source=source_of(r.source))
+                   source=source_of(r.source), publication=list(r.publication),
+                   publication_source=source_of(r.publication_source), sign_off=r.sign_off,
+                   sign_off_source=source_of(r.sign_off_source), contents=list(r.contents),
+                   contents_source=source_of(r.contents_source))
 
 
 @strawberry.type(description="Whether a review is past its completion target on a date, and why.")

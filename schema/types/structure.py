@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.types import Info
 
-from core import models
+from core import enums, models
+from core.weburl import web_url_or_none
 from schema.fields import compliance, disputes, funding, governance, reviews
+from schema.rulebook import types as rulebook
 from schema.types.common import (
     After,
     AgencyKind,
@@ -27,6 +29,9 @@ from schema.types.common import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.context import Context
+
+SeatOrigin = strawberry.enum(
+    enums.SeatOrigin, description="Where a seat comes from: the published document, or a write through the API.")
 
 
 
@@ -78,7 +83,7 @@ class Document:
 @strawberry.type(description="A multi-agency safeguarding children partnership (CSWA 2017 s.16E).")
 class Partnership(
     Node, governance.PartnershipFields, disputes.PartnershipFields, funding.PartnershipFields, reviews.PartnershipFields,
-    compliance.PartnershipFields,
+    compliance.PartnershipFields, rulebook.PartnershipFields,
 ):
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="Stable short code, e.g. `merton`.")
@@ -95,7 +100,7 @@ class Partnership(
             pk=p.id, code=p.code, name=p.name, local_authority=p.local_authority, region=p.region,
             population=p.population, plugin=p.plugin,
             document=Document(title=p.document_title, published=p.document_published,
-                              version=p.document_version, url=p.document_url),
+                              version=p.document_version, url=web_url_or_none(p.document_url)),
         )
 
     @strawberry.field(description="The safeguarding (statutory) partners, in the document's order.")
@@ -329,6 +334,12 @@ class Seat(
     sector_representative: bool = strawberry.field(description="Represents a sector (schools, voluntary sector), not one agency.")
     membership_code: str | None = strawberry.field(description="Membership code as published, e.g. Merton's `SP`.")
     notes: str | None = strawberry.field(description="Anything else the document says of the seat.")
+    origin: SeatOrigin = strawberry.field(
+        description="PUBLISHED: from the partnership's document (a load keeps it in line with the document); "
+                    "RECORDED: added through the API (a load never changes it).")
+    ended_on: dt.date | None = strawberry.field(
+        description="The seat's last day in force; null while in force. An ended seat is no longer among its "
+                    "group's seats, but stays behind the attendance and votes recorded for it.")
 
     @classmethod
     def from_row(cls, s: models.Seat) -> Seat:
@@ -336,7 +347,7 @@ class Seat(
             pk=s.id, partnership_id=s.partnership_id, group_id=s.group_id, agency_id=s.agency_id,
             person_id=s.person_id, deputy_of_id=s.deputy_of_id, source_section=s.source, code=s.code,
             role=s.role, post=s.post, sector_representative=s.sector_representative,
-            membership_code=s.membership_code, notes=s.notes,
+            membership_code=s.membership_code, notes=s.notes, origin=s.origin, ended_on=s.ended_on,
         )
 
     @strawberry.field(description="The group the seat is in.")

@@ -1,0 +1,60 @@
+"""``Partnership.rulebook``: every rule of a partnership's document — topic, status, section,
+quoted words, the plain-English rule and the API field that applies it — so a partnership's
+own staff can check the API against their document in minutes.
+
+The entries come from ``Registry.rules_for(code).rulebook()`` (the borough's
+``rulebook.toml``, or the WT2018 baseline's for a partnership no plugin provides); the same
+entries are cited by the rule answers, and ``docs/rules/<code>.md`` is generated from them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from core.rules import rulebook as rb
+from schema.types.common import RuleStatus
+
+RuleTopic = strawberry.enum(rb.RuleTopic, description="What a rule is about.")
+
+
+@strawberry.type(description="One rule of a partnership's published document and how the API holds it.")
+class RulebookEntry:
+    id: str = strawberry.field(description="The rule's id in the partnership's rulebook, cited by rule answers.")
+    topic: RuleTopic = strawberry.field(description="What the rule is about.")
+    status: RuleStatus = strawberry.field(description="STATED, DERIVED, BASELINE or NOT_STATED.")
+    section: str | None = strawberry.field(description="Section, paragraph or appendix of the document.")
+    quote: str | None = strawberry.field(description="The document's operative words, quoted.")
+    rule: str = strawberry.field(description="The rule in plain English.")
+    derivation: str | None = strawberry.field(
+        description="DERIVED: the step from the quoted words; BASELINE or NOT_STATED: why.")
+    applies_in: str | None = strawberry.field(description="The API field that applies the rule, e.g. `Group.quorum`.")
+    encoded: bool = strawberry.field(description="False: the API does not apply this rule (see `why`).")
+    why: str | None = strawberry.field(description="Why a rule is not encoded.")
+
+    @classmethod
+    def of(cls, e: rb.RuleEntry) -> RulebookEntry:
+        return cls(id=e.id, topic=e.topic, status=e.status, section=e.section, quote=e.quote, rule=e.rule,
+                   derivation=e.derivation, applies_in=e.applies_in, encoded=e.encoded, why=e.why)
+
+
+def entries_for(info: Info, code: str) -> rb.Rulebook:
+    return info.context.registry.rules_for(code).rulebook()
+
+
+@strawberry.type
+class PartnershipFields:
+    """The rulebook field on Partnership (mixed in by schema.types.structure)."""
+
+    @strawberry.field(description="Every rule of the partnership's document: topic, status, section, quoted words, the "
+                                  "rule in plain English and the API field that applies it. Filter by topic or status.")
+    def rulebook(
+        self, info: Info,
+        topic: Annotated[rb.RuleTopic | None, strawberry.argument(description="Only rules about this topic.")] = None,
+        status: Annotated[RuleStatus | None, strawberry.argument(description="Only rules with this status.")] = None,
+    ) -> list[RulebookEntry]:
+        book = entries_for(info, self.code)  # type: ignore[attr-defined]
+        return [RulebookEntry.of(e) for e in book.entries
+                if (topic is None or e.topic == topic) and (status is None or e.status == status)]
