@@ -364,14 +364,18 @@ def funding_host_arrangement(financial_year: FinancialYear, partners: tuple[Part
     over this answer (core checks that first). ``None`` hands the question back to the
     baseline, which answers NOT_STATED (WT2018 does not say who hosts).
 
-    Example (Lewisham MoU: the local authority hosts in 2019/20, later years under review)::
+    Example (Lewisham MoU: the local authority hosts in 2019/20; 2020/21 is "an area for
+    early review"; later years are not stated)::
 
         @hookimpl
         def funding_host_arrangement(financial_year, partners, document):
             la = next(p for p in partners if p.statutory and p.kind == AgencyKind.LOCAL_AUTHORITY)
+            if str(financial_year) == "2020/21":
+                return HostArrangement(HostStatus.UNDER_REVIEW, (), (), ("…",), RULES.cite("hosting-review", document))
             if str(financial_year) != "2019/20":
-                return HostArrangement(HostStatus.UNDER_REVIEW, (), (), ("for review",), Citation(document, "Funding"))
-            return HostArrangement(HostStatus.STATED, (HostLine(HostRole.HOST_AGENCY, la.code),), (), (...), ...)
+                return None  # the baseline: NOT_STATED
+            return HostArrangement(HostStatus.STATED, (HostLine(HostRole.HOST_AGENCY, la.code),), (), ("…",),
+                                   RULES.cite("hosting-2019-20", document))
     """
 
 
@@ -492,7 +496,8 @@ def annual_report_recipients(document: str) -> AnnualReportRecipients | None:
     reasons, publication, publication_source, sign_off, sign_off_source, contents,
     contents_source)``; one copy per recipient is due ``within_days`` days after publication.
     ``publication`` says where it is published, ``sign_off`` who approves it, ``contents``
-    what it must cover — each empty/None where the document is silent, never guessed. ``None``
+    what it must cover — each empty/None where the document is silent, never guessed.
+    ``undated_recipients`` are named with no time for their copy: no due date is made up. ``None``
     hands the question back to the baseline: the Panel and the What Works Centre within seven
     days (WT2018 ch.3).
 

@@ -21,6 +21,7 @@ from strawberry.dataloader import DataLoader
 from core.auth import Principal
 from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
 from core.models.group import in_force_on
+from core.read_policy import ReadPolicy
 from schema.errors import is_outage, outage_error
 from schema.types import structure as t
 
@@ -79,6 +80,7 @@ class Loaders:
     def __init__(self, sessions: async_sessionmaker, principal: Principal):
         self.sessions = sessions
         self.principal = principal
+        self.policy = ReadPolicy(principal)
         self._engine = sessions.kw.get("bind")
         self._conn = None  # the request's read connection (core statements of the loaders below)
         self._conn_lock = asyncio.Lock()
@@ -235,9 +237,10 @@ class Loaders:
                 known[item.pk] = item
         return lists
 
-    # Confidential groups (and their seats) are visible to the partnership's members only.
-    def _visible_group(self, partnership_id: int, confidential: bool) -> bool:
-        return not confidential or self.principal.is_member(partnership_id)
+    def _group_visible(self):
+        """Confidential groups (and their seats) stay in the database for callers who may
+        not read them: the read policy's condition is part of the statement."""
+        return self.policy.group_condition(Group.partnership_id, Group.confidential)
 
     async def _partnerships_by_id(self, keys):
         rows = await self._core_rows(select(_PARTNERSHIP).where(_PARTNERSHIP.c.id.in_(keys)))
@@ -277,40 +280,35 @@ class Loaders:
         return _one(rows, lambda p: p.id, keys, t.Person.from_row)
 
     async def _groups_by_id(self, keys):
-        rows = await self._core_rows(select(_GROUP).where(_GROUP.c.id.in_(keys)))
-        visible = [r for r in rows if self._visible_group(r.partnership_id, r.confidential)]
-        return _one(visible, lambda g: g.id, keys, t.Group.from_row)
+        rows = await self._core_rows(select(_GROUP).where(_GROUP.c.id.in_(keys), self._group_visible()))
+        return _one(rows, lambda g: g.id, keys, t.Group.from_row)
 
     async def _groups_by_partnership(self, keys):
         rows = await self._core_rows(
-            select(_GROUP).where(_GROUP.c.partnership_id.in_(keys)).order_by(_GROUP.c.position)
+            select(_GROUP).where(_GROUP.c.partnership_id.in_(keys), self._group_visible()).order_by(_GROUP.c.position)
         )
-        visible = [r for r in rows if self._visible_group(r.partnership_id, r.confidential)]
-        return self._primed(self.group_by_id, _many(visible, lambda g: g.partnership_id, keys, t.Group.from_row))
+        return self._primed(self.group_by_id, _many(rows, lambda g: g.partnership_id, keys, t.Group.from_row))
 
     def _seat_query(self):
-        return select(*_SEAT.c, Group.confidential).join(Group, Group.id == Seat.group_id)
-
-    def _visible_seats(self, rows) -> list:
-        return [r for r in rows if self._visible_group(r.partnership_id, r.confidential)]
+        return select(*_SEAT.c).join(Group, Group.id == Seat.group_id).where(self._group_visible())
 
     async def _seats_by_id(self, keys):
         rows = await self._core_rows(self._seat_query().where(Seat.id.in_(keys)))
-        return _one(self._visible_seats(rows), lambda s: s.id, keys, t.Seat.from_row)
+        return _one(rows, lambda s: s.id, keys, t.Seat.from_row)
 
     # Lists of seats are of seats in force; an ended seat is still found by id (seat_by_id),
     # for the attendance and votes recorded for it, and among a group's seats ever.
     async def _seats_by_group(self, keys):
         rows = await self._core_rows(self._seat_query().where(Seat.group_id.in_(keys), in_force_on(None))
                                      .order_by(Seat.position))
-        return self._primed(self.seat_by_id, _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row))
+        return self._primed(self.seat_by_id, _many(rows, lambda s: s.group_id, keys, t.Seat.from_row))
 
     async def _seats_ever_by_group(self, keys):
         rows = await self._core_rows(self._seat_query().where(Seat.group_id.in_(keys)).order_by(Seat.position))
-        return _many(self._visible_seats(rows), lambda s: s.group_id, keys, t.Seat.from_row)
+        return _many(rows, lambda s: s.group_id, keys, t.Seat.from_row)
 
     async def _seats_by_agency(self, keys):
         rows = await self._core_rows(
             self._seat_query().where(Seat.agency_id.in_(keys), in_force_on(None)).order_by(Group.position, Seat.position)
         )
-        return self._primed(self.seat_by_id, _many(self._visible_seats(rows), lambda s: s.agency_id, keys, t.Seat.from_row))
+        return self._primed(self.seat_by_id, _many(rows, lambda s: s.agency_id, keys, t.Seat.from_row))

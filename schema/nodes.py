@@ -67,7 +67,7 @@ def batch_for(type_name: str) -> Callable:
         found = {}
         for row in rows:
             pid = row.partnership_id
-            if kind.members_only and not loaders.principal.is_member(pid):
+            if kind.members_only and not loaders.policy.sees_members_only(pid):
                 continue
             group_id = getattr(row, "group_id", None)
             if group_id is not None and await loaders.group_by_id.load(group_id) is None:

@@ -21,6 +21,7 @@ from core.exports.popolo import to_popolo
 from core.exports.snapshot import snapshot
 from core.exports.tables import TABLES, to_csv
 from core.models import Partnership
+from core.read_policy import ReadPolicy
 from core.services.identity import AuthenticationError, authenticate
 from schema.context import AppState
 
@@ -40,7 +41,7 @@ def routes(state: AppState, schema=None) -> list[Route]:
             pid = await session.scalar(select(Partnership.id).where(Partnership.code == code))
             if pid is None:
                 raise NotFound(f"no partnership with code {code!r}")
-            return await snapshot(session, code, include_confidential=principal.is_member(pid))
+            return await snapshot(session, code, include_confidential=ReadPolicy(principal).sees_members_only(pid))
 
     def guarded(handler):
         async def endpoint(request: Request) -> Response:

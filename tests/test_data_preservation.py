@@ -177,7 +177,7 @@ async def test_a_load_ends_the_published_seats_the_document_drops_and_audits_eac
     mid = ids["meeting"]
     assert (await merton.write(ATTEND, {"meetingId": mid, "entries": [{"seatId": lay2, "status": "APOLOGIES"}]}))[
         "__typename"] == "MeetingPayload"
-    rules = registry["merton"]
+    rules = next(r for r in registry if r.code == "merton")
     text = rules.data_file.read_text()
     block = text[text.index('[[seats]]\ncode = "mscp-lay-member-2"'):]
     block = block[:block.index("\n\n") + 2]

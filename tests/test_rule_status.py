@@ -125,3 +125,27 @@ def test_the_generated_rulebooks_are_current():
     from core.kit import rules_doc
 
     assert not rules_doc.stale(), "docs/rules has drifted from the rulebooks: run `partnerships rules-doc`"
+
+
+def _words(text: str) -> str:
+    """Whitespace, typographic quotes/dashes and the text's bold markers folded, so a quote
+    matches across line breaks and emphasis."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "*": None})
+    return " ".join(text.translate(table).split()).casefold()
+
+
+@pytest.mark.parametrize("code", ["merton", "lewisham", "sefton", "sandwell"])
+def test_every_quote_is_the_documents_own_words(registry, code):
+    """A STATED or DERIVED rule quotes its document: each quoted fragment (split at an
+    ellipsis) appears, word for word, in the published text kept beside the plugin."""
+    rules = registry.rules_for(code)
+    seeds = sorted(rules.data_file.parent.glob("*.txt"))
+    assert seeds, f"{code}: the published document's text is not kept beside the plugin"
+    text = _words(" ".join(p.read_text(encoding="utf-8") for p in seeds))
+    missing = []
+    for e in rules.rulebook().entries:
+        if e.status.value in ("STATED", "DERIVED"):
+            for fragment in e.quote.replace("...", "…").split("…"):
+                if fragment.strip() and _words(fragment.strip(" .,;:")) not in text:
+                    missing.append(f"{e.id}: “{fragment.strip()}”")
+    assert not missing, f"{code}: quotes not found in the document:\n" + "\n".join(missing)

@@ -9,6 +9,7 @@ that encodes it; the hooks cite those entries, so the answers and the rulebook a
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from pathlib import Path
 
@@ -91,6 +92,23 @@ def test_rulebook_is_served_and_every_entry_is_complete(registry):
             assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{e.id}: no test {e.test}"
         else:
             assert e.why, e.id
+
+
+def _folded(text: str) -> str:
+    """Whitespace folded and the text copy's emphasis marks (``**``, ``*``) dropped."""
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+
+
+def test_every_quote_is_the_documents_own_words(registry):
+    """A STATED or DERIVED rule quotes its document word for word: every quote is found in the
+    plain-text copy of the Agreement kept beside the arrangements (its ``seed_file``) or of the
+    2014–16 Business Plan."""
+    rules = registry.rules_for("merton")
+    seed = rules.partnership.document.seed_file
+    text = _folded("".join((rules.data_file.with_name(name)).read_text(encoding="utf-8")
+                           for name in (seed, "merton-business-plan-2014-16.txt")))
+    missing = [e.id for e in rules.rulebook().entries if e.quote and _folded(e.quote) not in text]
+    assert not missing, missing
 
 
 RULEBOOK = """

@@ -20,7 +20,7 @@ from core.plugin_api import PartnerRef, RuleStatus
 from core.rules.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "sefton-arrangements-2021.txt"
+SEED = ROOT / "plugins" / "sefton" / "sefton-arrangements-2021.txt"  # the seed_file kept beside the arrangements
 RULEBOOK = ROOT / "plugins" / "sefton" / "rulebook.toml"
 DOCUMENT = "Sefton Safeguarding Children Partnership (SSCP) Arrangements 2021"
 WT2018 = "Working Together to Safeguard Children 2018"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, bindparam, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, utcnow
@@ -31,3 +31,31 @@ class AuditEvent(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     confidential: Mapped[bool] = mapped_column(default=False)
+
+
+#: Entity types of writes about access (API tokens, webhooks): audited, but no one's
+#: domain event, and seen only by those who read the whole trail.
+INTERNAL_ENTITY_TYPES = ("ApiToken", "WebhookDelivery", "WebhookEndpoint")
+
+
+def open_event():
+    """SQL: an event that is not about access. The types are written into the statement
+    (not bound), so both databases can match it to the partial indexes below."""
+    return AuditEvent.entity_type.not_in(
+        bindparam("internal_types", INTERNAL_ENTITY_TYPES, expanding=True, literal_execute=True, unique=True))
+
+
+def public_event():
+    """SQL: an event the public may see (core/services/events.py)."""
+    return open_event() & (AuditEvent.confidential == false())
+
+
+# The newest event a member, or the public, may see, of one partnership or of all, in one
+# index probe however many events they may not see came after it (schema/cache.py, the
+# event feed's latestEventCursor; migration 0009).
+for _name, _columns, _where in (
+    ("ix_audit_event_open_version", (AuditEvent.partnership_id, AuditEvent.id), open_event),
+    ("ix_audit_event_public_version", (AuditEvent.partnership_id, AuditEvent.id), public_event),
+    ("ix_audit_event_public", (AuditEvent.id,), public_event),
+):
+    Index(_name, *_columns, postgresql_where=_where(), sqlite_where=_where())

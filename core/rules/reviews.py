@@ -228,6 +228,9 @@ class AnnualReportRecipients:
     sign_off_source: Citation | None = None
     contents: tuple[str, ...] = ()
     contents_source: Citation | None = None
+    # Recipients the document names with no deadline: listed, but no copy falls due by a date.
+    undated_recipients: tuple[str, ...] = ()
+    undated_source: Citation | None = None
 
 
 def baseline_annual_report_recipients() -> AnnualReportRecipients:

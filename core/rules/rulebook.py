@@ -73,11 +73,15 @@ class RuleEntry:
     test: str | None = None  # the test that encodes it
     encoded: bool = True
     why: str | None = None  # not encoded: why not
+    # BASELINE: the guidance applied (its section is ``section``); WT2018 unless named.
+    document: str | None = None
 
     def citation(self, document: str) -> Citation:
-        """The Citation an answer that applies this rule carries."""
-        source = WT2018 if self.status == RuleStatus.BASELINE and not self.section else document
-        return Citation(source, self.section, self.quote, self.status, self.derivation)
+        """The Citation an answer that applies this rule carries: the partnership's document,
+        or — for a BASELINE rule — the guidance applied in its place."""
+        if self.status == RuleStatus.BASELINE:
+            document = self.document or WT2018
+        return Citation(document, self.section, self.quote, self.status, self.derivation)
 
 
 class RulebookError(ValueError):

@@ -83,9 +83,10 @@ def canonical_host(host: str) -> str:
 
 
 def numeric_addresses(host: str) -> list[Address]:
-    """The addresses a numeric host stands for, read as the system resolver reads it (every
-    ``inet_aton`` spelling: ``2130706433``, ``0x7f.1``, ``127.1``, ``0177.0.0.1``, ``0``),
-    without asking DNS. Empty for a name."""
+    """The address a numeric host stands for, read as the system resolver reads it (every
+    ``inet_aton`` spelling: ``2130706433``, ``0x7f.1``, ``127.1``, ``0177.0.0.1``, ``0``;
+    ``getaddrinfo`` reads numeric IPv4 hosts by the same rules), without asking DNS. Empty
+    for a name."""
     name = canonical_host(host)
     literal = _address(name)
     if literal is not None:
@@ -93,10 +94,9 @@ def numeric_addresses(host: str) -> list[Address]:
     if not name or not name.isascii():
         return []
     try:
-        answers = socket.getaddrinfo(name, None, flags=socket.AI_NUMERICHOST)
-    except (OSError, UnicodeError, ValueError):
+        return [ipaddress.IPv4Address(socket.inet_aton(name))]
+    except (OSError, ValueError):
         return []
-    return [a for *_, sockaddr in answers if (a := _address(str(sockaddr[0]))) is not None]
 
 
 def refusal_for_host(host: str) -> str | None:

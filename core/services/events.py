@@ -23,12 +23,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.auth import Principal
 from core.errors import InvalidInput
 from core.models import AuditEvent, Partnership
+from core.models import audit as audit_model
 
 
 class EventType(enum.StrEnum):
@@ -78,7 +79,7 @@ ACTION_TYPES: dict[str, EventType] = {
 }
 
 #: Writes that are about access, not about a partnership's business: never in the feed.
-INTERNAL_ENTITY_TYPES = frozenset({"ApiToken", "WebhookEndpoint", "WebhookDelivery"})
+INTERNAL_ENTITY_TYPES = frozenset(audit_model.INTERNAL_ENTITY_TYPES)
 
 #: Key of the PostgreSQL advisory lock that orders the feed ("PGFEED" in hex, any constant).
 FEED_LOCK_KEY = 0x5047_4645_4544
@@ -190,7 +191,7 @@ def visible_to(stmt: Select, principal: Principal) -> Select:
     if principal.platform_admin:
         return stmt
     member_of = [pid for pid in principal.roles if principal.is_member(pid)]
-    public = AuditEvent.confidential == false()
+    public = audit_model.public_event()
     if not member_of:
         return stmt.where(public)
     return stmt.where(or_(public, AuditEvent.partnership_id.in_(member_of)))
@@ -202,7 +203,7 @@ def feed_query(principal: Principal, *, after: int = 0, partnership_id: int | No
     stmt = (
         select(AuditEvent, Partnership.code)
         .outerjoin(Partnership, Partnership.id == AuditEvent.partnership_id)
-        .where(AuditEvent.id > after, AuditEvent.entity_type.not_in(sorted(INTERNAL_ENTITY_TYPES)))
+        .where(AuditEvent.id > after, audit_model.open_event())
     )
     stmt = visible_to(stmt, principal)
     if upto is not None:
@@ -252,8 +253,8 @@ async def latest_visible_id(session: AsyncSession, principal: Principal) -> int:
     partnership records something confidential (or issues a token), and so learn that, and
     when, something it may not read happened. Starting after it misses nothing the caller
     may see: every later event it may see has a larger id."""
-    stmt = select(AuditEvent.id).where(AuditEvent.entity_type.not_in(sorted(INTERNAL_ENTITY_TYPES)))
-    stmt = visible_to(stmt, principal).order_by(AuditEvent.id.desc()).limit(1)
+    stmt = visible_to(select(AuditEvent.id).where(audit_model.open_event()), principal)
+    stmt = stmt.order_by(AuditEvent.id.desc()).limit(1)
     return int(await session.scalar(stmt) or 0)
 
 

@@ -19,7 +19,6 @@ from core.enums import SeatRole
 from core.errors import Conflict, InvalidInput, NotAuthorized, NotFound
 from core.financial_year import FinancialYear, FinancialYearError
 from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartner
-from core.models.group import in_force_on
 from core.models.governance import (
     AgendaItem,
     Appointment,
@@ -29,6 +28,7 @@ from core.models.governance import (
     Meeting,
     Vote,
 )
+from core.models.group import in_force_on
 from core.plugins import PartnershipRules, Registry
 from core.rules import governance as rules
 from core.rules.governance import (

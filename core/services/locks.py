@@ -34,7 +34,9 @@ async def locked(session: AsyncSession, model: type[M], pk: Any) -> M | None:
     is none. Call it before reading anything the rule depends on."""
     table = model.__table__  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "sqlite":
-        await session.execute(update(table).where(table.c.id == pk).values(id=table.c.id))
+        # A column set to itself: no key changes, so no foreign-key work for SQLite to do.
+        column = next(c for c in table.columns if not c.primary_key and not c.foreign_keys)
+        await session.execute(update(table).where(table.c.id == pk).values({column: column}))
     return await session.scalar(
         select(model).where(table.c.id == pk).with_for_update(key_share=True)
         .execution_options(populate_existing=True)

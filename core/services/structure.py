@@ -17,6 +17,7 @@ from core.auth import Principal
 from core.enums import SeatOrigin, SeatRole
 from core.errors import Conflict, InvalidInput, NotAuthorized, NotFound
 from core.models import Agency, Group, Seat
+from core.read_policy import ReadPolicy
 from core.services import audit
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -32,7 +33,7 @@ def seat_values(seat: Seat) -> dict:
 
 async def visible_group(session: AsyncSession, principal: Principal, group_id: int) -> Group:
     group = await session.get(Group, group_id)
-    if group is None or (group.confidential and not principal.is_member(group.partnership_id)):
+    if group is None or not ReadPolicy(principal).sees_group(group.partnership_id, group.confidential):
         raise NotFound(f"no group with id {group_id}", ref="groupId")
     return group
 

@@ -73,9 +73,9 @@ def _with_partnership_reasons(ruling, seats, present, partners, document):
     uncounted = sorted({s.post for s in present if s.agency_code in codes and s.agency_code not in got})
     if uncounted:
         step = RULES.cite("quorum-who-represents-a-partner", document)
-        extra += (f"not counted for a statutory partner: {'; '.join(uncounted)} — they sit as relevant-agency "
-                  f"members, not as the partner's representative ({step}: derived; the Agreement does not say "
-                  "outright)",)
+        extra += (f"not counted for a statutory partner: {'; '.join(uncounted)} — they sit as relevant-agency or "
+                  f"co-opted members, not as the partner's representative ({step}: derived; the Agreement does "
+                  "not say outright)",)
     return replace(ruling, reasons=ruling.reasons + extra)
 
 

@@ -92,4 +92,6 @@ def annual_report_recipients(document):
         sign_off_source=RULES.cite("annual-report-sign-off", document),
         contents=CONTENTS,
         contents_source=RULES.cite("annual-report-contents-work-and-effectiveness", document),
+        undated_recipients=("Health and Well-Being Board",),
+        undated_source=RULES.cite("annual-report-shared", document),
     )

@@ -89,14 +89,18 @@ def annual_report_recipients(document):
     base = baseline_annual_report_recipients()
     other = RULES.get("annual-report-scsp-website")
     return AnnualReportRecipients(
-        recipients=GOVERNANCE_BODIES + base.recipients,
+        # WT2018's seven days bind the Panel and the What Works Centre only; the MASA sets no
+        # time for the four governance bodies, so they are named without a due date.
+        recipients=base.recipients,
         within_days=base.within_days,
         source=RULES.cite("annual-report-recipients", document),
+        undated_recipients=GOVERNANCE_BODIES,
+        undated_source=RULES.cite("annual-report-recipients", document),
         reasons=(
             "the annual report is presented to the safeguarding partners' own governance and accountability bodies "
             "(§8; named as in §7), and a copy goes to the Panel and the What Works Centre (WT2018 ch.3)",
-            f"the MASA sets no time for presenting it to the four governance bodies: the {base.within_days} days "
-            "given for every copy are WT2018's for the Panel and the What Works Centre, not the MASA's",
+            f"the MASA sets no time for presenting it to the four governance bodies, so no due date is given for "
+            f"them; the {base.within_days} days are WT2018's, for the Panel and the What Works Centre",
             "it is published on the website of each of the four safeguarding partners (§8)",
             f"§11 also says: '{other.quote}' — it is not clear whether that is this report",
             "who signs the report off is not stated",

@@ -47,7 +47,7 @@ class PartnershipFields:
                                   "partnership only; anyone else gets an empty list.")
     async def incidents(self, info: Info, first: First = None, after: After = None) -> Connection[Incident]:
         pid = self.pk  # type: ignore[attr-defined]
-        if not info.context.principal.is_member(pid):
+        if not info.context.loaders.policy.sees_members_only(pid):
             return _page(info, [], first, after)
         rows = await info.context.loaders.of(incidents_by_partnership).load(pid)
         return _page(info, [Incident.from_row(r, self.code) for r in rows], first, after)  # type: ignore[attr-defined]
@@ -70,7 +70,7 @@ class PartnershipFields:
         include_closed: Annotated[bool, strawberry.argument(description="Include risks removed from the log.")] = False,
     ) -> Connection[RiskEntry]:
         pid = self.pk  # type: ignore[attr-defined]
-        if not info.context.principal.is_member(pid):
+        if not info.context.loaders.policy.sees_members_only(pid):
             return _page(info, [], first, after)
         rows = await info.context.loaders.of(risks_by_partnership).load(pid)
         items = [RiskEntry.from_row(r) for r in rows

@@ -127,15 +127,14 @@ async def _independent_seats(loaders, keys: list[int]) -> list[list]:
     from core.models import Group, Seat
 
     rows = await loaders.rows(
-        select(Seat.partnership_id, Seat.role, Seat.post, Seat.source.label("source_section"), Group.confidential)
+        select(Seat.partnership_id, Seat.role, Seat.post, Seat.source.label("source_section"))
         .join(Group, Group.id == Seat.group_id)
-        .where(Seat.partnership_id.in_(keys),
+        .where(Seat.partnership_id.in_(keys), loaders.policy.group_condition(Group.partnership_id, Group.confidential),
                Seat.role.in_([SeatRole.INDEPENDENT_CHAIR, SeatRole.INDEPENDENT_SCRUTINEER]), Seat.ended_on.is_(None))
         .order_by(Seat.partnership_id, Group.position, Seat.position))
     found: dict[int, list] = {k: [] for k in keys}
     for r in rows:
-        if not r.confidential or loaders.principal.is_member(r.partnership_id):  # as groups_by_partnership
-            found[r.partnership_id].append(r)
+        found[r.partnership_id].append(r)
     return [found[k] for k in keys]
 
 

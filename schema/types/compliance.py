@@ -12,6 +12,7 @@ from core.enums import AgencyKind, SeatRole
 from core.financial_year import FinancialYear
 from core.rules import compliance as rules
 from core.rules.common import Citation
+from core.rules.funding import HostStatus
 from schema.types.common import Source
 
 ComplianceItem = strawberry.enum(rules.ComplianceItem, description="An item WT2018 says published arrangements must cover.")
@@ -78,8 +79,10 @@ async def data_evidence(info: Info, p) -> list[rules.Evidence]:
     if _own(ladder.source, doc):
         out.append(E(Item.DISPUTE_RESOLUTION, f"a {len(ladder.stages)}-stage escalation ladder", ladder.source))
     host = await resolve_host(info, p.pk, FinancialYear.containing(dt.date.today()))
-    if host.source and host.source.document == doc:
-        out.append(E(Item.FUNDING, "who hosts the partnership's money", Citation(doc, host.source.section)))
+    # Only a host the document states (or the partnership recorded) is evidence; "not stated" is none.
+    if host.status in (HostStatus.STATED, HostStatus.RECORDED) and host.source and host.source.document == doc:
+        out.append(E(Item.FUNDING, "who hosts the partnership's money",
+                     Citation(doc, host.source.section, host.source.quote)))
     t = timescales(info, p.code)
     own = [c for c in (t.notification_source, t.rapid_review_source, t.completion_source, t.rapid_review_group_source)
            if _own(c, doc)]

@@ -116,15 +116,16 @@ def _grouped(rows, key, keys, make) -> list[list]:
 
 
 async def disputes_by_partnership(loaders, keys):
-    visible = [k for k in keys if loaders.principal.is_member(k)]
-    rows = await loaders.rows(select(DisputeRow).where(DisputeRow.partnership_id.in_(visible))
-                              .order_by(DisputeRow.id)) if visible else []
+    rows = await loaders.rows(select(DisputeRow).where(
+        DisputeRow.partnership_id.in_(keys), loaders.policy.members_only_condition(DisputeRow.partnership_id))
+        .order_by(DisputeRow.id))
     return _grouped([r[0] for r in rows], lambda d: d.partnership_id, keys, Dispute.from_row)
 
 
 async def dispute_by_id(loaders, keys):
-    rows = await loaders.rows(select(DisputeRow).where(DisputeRow.id.in_(keys)))
-    found = {r[0].id: Dispute.from_row(r[0]) for r in rows if loaders.principal.is_member(r[0].partnership_id)}
+    rows = await loaders.rows(select(DisputeRow).where(
+        DisputeRow.id.in_(keys), loaders.policy.members_only_condition(DisputeRow.partnership_id)))
+    found = {r[0].id: Dispute.from_row(r[0]) for r in rows}
     return [found.get(k) for k in keys]
 
 
@@ -140,23 +141,24 @@ async def appointments_by_partnership(loaders, keys):
 
 
 async def activities_by_partnership(loaders, keys):
-    visible = [k for k in keys if loaders.principal.is_member(k)]
-    rows = await loaders.rows(select(ActivityRow).where(ActivityRow.partnership_id.in_(visible))
-                              .order_by(ActivityRow.happened_on, ActivityRow.id)) if visible else []
+    rows = await loaders.rows(select(ActivityRow).where(
+        ActivityRow.partnership_id.in_(keys), loaders.policy.members_only_condition(ActivityRow.partnership_id))
+        .order_by(ActivityRow.happened_on, ActivityRow.id))
     return _grouped([r[0] for r in rows], lambda a: a.partnership_id, keys, ScrutinyActivity.from_row)
 
 
 async def reports_by_partnership(loaders, keys):
-    visible = [k for k in keys if loaders.principal.is_member(k)]
-    rows = await loaders.rows(select(ReportRow).where(ReportRow.partnership_id.in_(visible))
-                              .order_by(ReportRow.published_on, ReportRow.id)) if visible else []
+    rows = await loaders.rows(select(ReportRow).where(
+        ReportRow.partnership_id.in_(keys), loaders.policy.members_only_condition(ReportRow.partnership_id))
+        .order_by(ReportRow.published_on, ReportRow.id))
     return _grouped([r[0] for r in rows], lambda r: r.partnership_id, keys, ScrutinyReport.from_row)
 
 
 async def recommendations_by_report(loaders, keys):
-    rows = await loaders.rows(select(RecommendationRow).where(RecommendationRow.report_id.in_(keys))
-                              .order_by(RecommendationRow.position))
-    return _grouped([r[0] for r in rows if loaders.principal.is_member(r[0].partnership_id)],
+    rows = await loaders.rows(select(RecommendationRow).where(
+        RecommendationRow.report_id.in_(keys), loaders.policy.members_only_condition(RecommendationRow.partnership_id))
+        .order_by(RecommendationRow.position))
+    return _grouped([r[0] for r in rows],
                     lambda r: r.report_id, keys, ScrutinyRecommendation.from_row)
 
 

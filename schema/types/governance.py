@@ -156,6 +156,7 @@ class RuleContext:
         self.ref = GroupRef(
             id=group.pk, code=group.code, name=group.name, kind=group.kind,
             chair_basis=rule.basis if rule else None, chair_office=rule.office if rule else None,
+            chair_seat_code=rule.seat_code if rule else None,
             chair_rotation=tuple(rule.rotation_codes) if rule else (),
             chair_rotation_start=rule.rotation_start if rule else None,
             chair_source=rule.source_section if rule else None,

@@ -50,6 +50,7 @@ from core.models.reviews import (
 from core.models.reviews import (
     RiskEntry as RiskRow,
 )
+from core.read_policy import ReadPolicy
 from core.rules import reviews as rules
 from schema.types.common import Node, Source, source_of, to_global_id
 
@@ -193,6 +194,10 @@ class AnnualReportRecipientsRule:
     sign_off_source: Source | None = strawberry.field(description="Where the sign-off rule comes from.")
     contents: list[str] = strawberry.field(description="What the report must contain, as the document lists it.")
     contents_source: Source | None = strawberry.field(description="Where the contents rule comes from.")
+    recipients_without_deadline: list[str] = strawberry.field(
+        description="Recipients the document names with no time for their copy: no due date is invented for them.")
+    recipients_without_deadline_source: Source | None = strawberry.field(
+        description="Where those recipients are named.")
 
     @classmethod
     def of(cls, r: rules.AnnualReportRecipients) -> AnnualReportRecipientsRule:
@@ -200,7 +205,9 @@ class AnnualReportRecipientsRule:
                    source=source_of(r.source), publication=list(r.publication),
                    publication_source=source_of(r.publication_source), sign_off=r.sign_off,
                    sign_off_source=source_of(r.sign_off_source), contents=list(r.contents),
-                   contents_source=source_of(r.contents_source))
+                   contents_source=source_of(r.contents_source),
+                   recipients_without_deadline=list(r.undated_recipients),
+                   recipients_without_deadline_source=source_of(r.undated_source))
 
 
 @strawberry.type(description="Whether a review is past its completion target on a date, and why.")
@@ -514,7 +521,7 @@ async def _overdue_items(info: Info, as_of: dt.date) -> list[OverdueItem]:
     loaders = info.context.loaders
     principal = info.context.principal
     codes = {r.id: r.code for r in await loaders.rows(select(PartnershipModel.id, PartnershipModel.code))}
-    member = {pid for pid in codes if principal.is_member(pid)}
+    member = ReadPolicy(principal).member_partnerships(codes)
     out: list[OverdueItem] = []
 
     if member:

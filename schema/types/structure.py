@@ -233,8 +233,10 @@ class ChairingRule:
     rotation_codes: strawberry.Private[list[str]]
     partnership_id: strawberry.Private[int]
     source_section: strawberry.Private[str | None]
+    seat_code: strawberry.Private[str | None] = None
 
-    @strawberry.field(description="The agencies the chair rotates among, in the agreed order.")
+    @strawberry.field(description="The agencies the chair rotates among, as the arrangements list them — an order "
+                                  "only where the document states one (see `Group.chair` and the rulebook).")
     def rotation(self, info: Info) -> list[Agency]:
         if not self.rotation_codes:
             return []
@@ -245,9 +247,12 @@ class ChairingRule:
 
         return _now_or_then(_ctx(info).loaders.agencies_by_partnership.load(self.partnership_id), pick)
 
-    @strawberry.field(description="Where the rule is stated.")
+    @strawberry.field(description="Where the rule is stated; `quote` is who holds the chair in the document's words.")
     def source(self, info: Info) -> Source | None:
-        return _source_now(info, self.partnership_id, self.source_section)
+        if self.source_section is None:
+            return None
+        return _now_or_then(_ctx(info).loaders.partnership_by_id.load(self.partnership_id),
+                            lambda p: Source(document=p.document.title, section=self.source_section, quote=self.office))
 
 
 @strawberry.type(description="A board, executive, forum, sub-group, panel … of a partnership.")
@@ -275,7 +280,7 @@ class Group(
         if g.chair_basis is not None:
             rule = ChairingRule(basis=g.chair_basis, office=g.chair_office, rotation_start=g.chair_rotation_start,
                                 rotation_codes=list(g.chair_rotation or []), partnership_id=g.partnership_id,
-                                source_section=g.chair_source)
+                                source_section=g.chair_source, seat_code=g.chair_seat_code)
         return cls(
             pk=g.id, partnership_id=g.partnership_id, parent_id=g.parent_id, source_section=g.source,
             chair_rule=rule, code=g.code, name=g.name, kind=g.kind, purpose=g.purpose, cadence=g.cadence,
