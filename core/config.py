@@ -32,12 +32,13 @@ class Settings(BaseSettings):
         default=100_000, description="Largest accepted request body (and WebSocket operation).")
     # What one request may cost: see docs/limits.md.
     max_query_cost: int = Field(
-        default=50_000, ge=1,
+        default=2_000_000, ge=1,
         description="Highest static cost of an operation, computed before it runs: every object it may "
         "return counts 1, and a list counts its items at its `first:` (or the page size, `max_page_size`) or, "
-        "unpaged, at `cost_list_size`. A partnership's full page costs ~32,000.")
+        "unpaged, at `cost_list_size`. A partnership's full page costs ~32,000, twenty of them ~1,000,000; one "
+        "alias of the seat → group → partnership loop ~3,000,000.")
     cost_list_size: int = Field(
-        default=10, ge=1, description="Items a list without `first:` (subgroups, a rotation …) is costed at.")
+        default=5, ge=1, description="Items a list without `first:` (subgroups, a rotation …) is costed at.")
     max_response_bytes: int = Field(
         default=8_000_000, ge=1, description="Largest answer sent; a larger one is replaced by a "
         "`RESPONSE_TOO_LARGE` error stating its size.")
@@ -47,7 +48,7 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(
         default=10.0, gt=0, description="Seconds a client may take to send a request body.")
     rate_limit: str = Field(
-        default="50/second;1000/minute",
+        default="6000/minute",
         description="Requests per client (a token, or the address of an anonymous caller), in the `limits` "
         "notation (`N/second`, `N/minute`, … joined by `;`); empty turns it off. WebSocket operations count too.")
     rate_limit_storage_url: str | None = Field(

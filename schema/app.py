@@ -283,7 +283,6 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         address = request.client.host if request.client else None
         verdict = None
         try:
-            params = await _checked_params(request)
             try:
                 principal = await principal_for(state, request.headers.get("authorization", ""))
             except AuthenticationError:
@@ -295,6 +294,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             verdict = await state.limiter.hit(client)
             if not verdict.allowed:
                 return _rate_limited(verdict)
+            params = await _checked_params(request)
             request.state.principal = principal
             limit = settings.request_time_limit_s
             timer = asyncio.timeout(limit)

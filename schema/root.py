@@ -21,24 +21,28 @@ from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.tools import merge_types
 
 from core.config import Settings
+from schema.compare import queries as compare_q
 from schema.cost import cost_limit
+from schema.disputes import mutations as disputes_m
+from schema.disputes import queries as disputes_q
 from schema.errors import should_mask
-from schema.mutations import disputes as disputes_m
-from schema.mutations import funding as funding_m
-from schema.mutations import governance as governance_m
+from schema.funding import mutations as funding_m
+from schema.funding import queries as funding_q
+from schema.governance import mutations as governance_m
+from schema.governance import queries as governance_q
 from schema.mutations import integrations as integrations_m
-from schema.mutations import reviews as reviews_m
 from schema.mutations.structure import StructureMutation
-from schema.queries import compare as compare_q
-from schema.queries import disputes, funding, governance, reviews
 from schema.queries import integrations as integrations_q
 from schema.queries.structure import StructureQuery
+from schema.reviews import mutations as reviews_m
+from schema.reviews import queries as reviews_q
 from schema.subscriptions import Subscription
 from schema.types import structure
 
-#: Each domain contributes one query class and one mutation class.
+#: Each domain contributes one query class and one mutation class (schema/<domain>/queries.py
+#: and mutations.py; structure and integrations still live in schema/queries and schema/mutations).
 QUERIES: tuple[type, ...] = (
-    StructureQuery, governance.Query, disputes.Query, funding.Query, reviews.Query, integrations_q.Query,
+    StructureQuery, governance_q.Query, disputes_q.Query, funding_q.Query, reviews_q.Query, integrations_q.Query,
     compare_q.Query,
 )
 MUTATIONS: tuple[type, ...] = (

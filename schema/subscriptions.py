@@ -133,7 +133,7 @@ def _refusal(error: GraphQLError):
     return stream()
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _operation_type(query: str, operation_name: str | None) -> OperationType | None:
     try:
         operation = get_operation_ast(parse(query), operation_name)

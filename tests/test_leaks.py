@@ -87,6 +87,11 @@ async def test_confidential_writes_move_no_version_or_cursor_the_public_can_see(
     assert members_view.headers["X-Cache"] == "miss"
     assert members_view.json()["data"]["partnership"]["riskLog"]["totalCount"] == risks_before + 1
     assert await latest(api, member) != member_cursor
+    # … but not writes about access, which they cannot read either.
+    member_cursor = await latest(api, member)
+    await api.token("sefton", Role.MEMBER, lifetime_days=1)
+    assert (await api.post(RISK_LOG, token=member)).headers["X-Cache"] == "hit"
+    assert await latest(api, member) == member_cursor
 
     # A public write moves the public's version and cursor as before.
     group = (await api.gql('{ partnership(code: "sefton") { group(code: "forum") { id } } }'))

@@ -72,6 +72,8 @@ async def test_the_seat_group_partnership_loop_is_refused_at_validation_stating_
     assert counter.count <= 1  # at most the cache's version check: nothing executed
     assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms"
     assert peak < 20 * 1024 * 1024, f"{peak / 1e6:.1f} MB"
+    one_alias = (await api.post(LOOP.split(" a1:")[0] + " }")).json()
+    assert one_alias["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
 
 
 async def test_every_answer_reports_its_cost_and_the_benchmark_page_is_within_the_limit(api):

@@ -179,3 +179,16 @@ async def test_websocket_operations_count_against_the_clients_rate_limit(api, re
         assert not (await socket.run("{ partnerships { totalCount } }")).get("errors")
         assert not (await socket.run("{ partnerships { totalCount } }")).get("errors")
         assert code_of(await socket.run("{ partnerships { totalCount } }")) == "RATE_LIMITED"
+
+
+async def test_websocket_queries_get_the_time_limit_and_subscriptions_do_not(api, registry):
+    async with served(api, registry, request_time_limit_s=0.001, response_cache=False) as server, \
+            Socket(server) as socket:
+        slow = await socket.run("{ compare { rows { title cells { summary } } } }")
+        assert code_of(slow) == "TIMEOUT", slow
+        subscription = await socket.subscribe(EVENTS)
+        await asyncio.sleep(0.3)  # a subscription outlives the limit: nothing ends it
+        await socket.ws.send(json.dumps({"type": "ping"}))
+        while (message := json.loads(await asyncio.wait_for(socket.ws.recv(), 10)))["type"] != "pong":
+            if message.get("id") == subscription:
+                assert message["type"] == "next" and not message["payload"].get("errors"), message

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import AuditEvent
-from core.services import events, webhooks
+from core.services import events, outbox
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,7 +109,7 @@ async def record(
     # so an event naming the wrong partnership, or none by omission, would leave them stale.
     # Integrations: the audit trail is the event feed. Take the feed lock first so event ids
     # become visible in commit order (no gaps for a poller), then write the webhook outbox
-    # rows for this event in the same transaction (see core/services/events.py, webhooks.py).
+    # rows for this event in the same transaction (see core/services/events.py, outbox.py).
     # The lock is held until commit, so call record() as a service's last write.
     await events.serialise_feed(session)
     event = AuditEvent(
@@ -124,5 +124,5 @@ async def record(
     )
     session.add(event)
     await session.flush()
-    await webhooks.enqueue(session, event)
+    await outbox.enqueue(session, event)
     return event

@@ -1,9 +1,9 @@
 """Signed webhooks: endpoints, the transactional outbox, and the worker that sends it.
 
 * An administrator of a partnership registers a URL, a secret and the event types wanted.
-* ``audit.record`` calls :func:`enqueue` in the same transaction as the change, writing one
-  ``webhook_delivery`` row per matching endpoint: if the change commits the delivery exists,
-  if it rolls back neither does (the transactional outbox).
+* ``audit.record`` calls :func:`core.services.outbox.enqueue` in the same transaction as the
+  change, writing one ``webhook_delivery`` row per matching endpoint: if the change commits
+  the delivery exists, if it rolls back neither does (the transactional outbox).
 * :class:`Worker` sends deliveries: a JSON body signed with HMAC-SHA256 over
   ``"<unix time>.<body>"`` in ``X-Partnerships-Signature: t=<unix time>,v1=<hex>``. A non-2xx
   answer or a network error is retried with exponential backoff. Per endpoint, deliveries go
@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.auth import Principal
 from core.enums import Role
 from core.errors import InvalidInput, NotAuthorized, NotFound
-from core.models import AuditEvent, Partnership
+from core.models import Partnership
 from core.models.base import utcnow
 from core.models.integrations import (
     DeliveryStatus,
@@ -46,8 +46,8 @@ from core.models.integrations import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from core.services import egress
-from core.services.events import EventType, event_payload, event_type, is_feed_event
+from core.services import audit, egress
+from core.services.events import EventType
 
 log = logging.getLogger("partnerships.webhooks")
 
@@ -178,8 +178,6 @@ async def register_endpoint(
     session: AsyncSession, principal: Principal, *, partnership: str, url: str, secret: str,
     event_types: Iterable[EventType] | None, description: str = "",
 ) -> WebhookEndpoint:
-    from core.services import audit
-
     pid = await _admin_partnership(session, principal, partnership)
     endpoint = WebhookEndpoint(
         partnership_id=pid, url=_check_url(url), secret=_check_secret(secret), event_types=_types(event_types),
@@ -204,8 +202,6 @@ async def update_endpoint(
     secret: str | None = None, event_types: Iterable[EventType] | None = None, set_event_types: bool = False,
     active: bool | None = None, description: str | None = None,
 ) -> WebhookEndpoint:
-    from core.services import audit
-
     endpoint = await visible_endpoint(session, principal, endpoint_id)
     before = endpoint_values(endpoint)
     if url is not None:
@@ -223,36 +219,6 @@ async def update_endpoint(
                        entity_id=endpoint.id, partnership_id=endpoint.partnership_id, before=before,
                        after=endpoint_values(endpoint), confidential=True)
     return endpoint
-
-
-# -- the outbox ----------------------------------------------------------------------------
-
-
-async def enqueue(session: AsyncSession, event: AuditEvent) -> int:
-    """Write a delivery for every active endpoint of the event's partnership that wants its
-    type. Called by ``audit.record`` inside the writing transaction; returns the count."""
-    if event.partnership_id is None or not is_feed_event(event.entity_type):
-        return 0
-    rows = (await session.execute(
-        select(WebhookEndpoint.id, WebhookEndpoint.event_types, Partnership.code)
-        .join(Partnership, Partnership.id == WebhookEndpoint.partnership_id)
-        .where(WebhookEndpoint.partnership_id == event.partnership_id, WebhookEndpoint.active.is_(True))
-        .order_by(WebhookEndpoint.id)
-    )).all()
-    kind = event_type(event.action)
-    wanted = [(eid, code) for eid, types, code in rows if types is None or kind.value in types]
-    if not wanted:
-        return 0
-    payload = event_payload(event.id, kind, event.action, event.occurred_at, wanted[0][1], event.entity_type,
-                            event.entity_id, event.before, event.after, event.confidential)
-    now = utcnow()
-    session.add_all([
-        WebhookDelivery(endpoint_id=eid, audit_event_id=event.id, event_type=kind.value, payload=payload,
-                        status=DeliveryStatus.PENDING, attempts=0, created_at=now, next_attempt_at=now)
-        for eid, _ in wanted
-    ])
-    await session.flush()
-    return len(wanted)
 
 
 # -- the worker ----------------------------------------------------------------------------
@@ -439,7 +405,6 @@ class Worker:
 
     async def _record(self, delivery_id: int, outcome: Outcome) -> None:
         from core import metrics
-        from core.services import audit
 
         now = utcnow()
         async with self.sessions() as session, session.begin():

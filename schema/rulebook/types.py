@@ -9,8 +9,6 @@ entries are cited by the rule answers, and ``docs/rules/<code>.md`` is generated
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 from strawberry.types import Info
 
@@ -42,19 +40,3 @@ class RulebookEntry:
 
 def entries_for(info: Info, code: str) -> rb.Rulebook:
     return info.context.registry.rules_for(code).rulebook()
-
-
-@strawberry.type
-class PartnershipFields:
-    """The rulebook field on Partnership (mixed in by schema.types.structure)."""
-
-    @strawberry.field(description="Every rule of the partnership's document: topic, status, section, quoted words, the "
-                                  "rule in plain English and the API field that applies it. Filter by topic or status.")
-    def rulebook(
-        self, info: Info,
-        topic: Annotated[rb.RuleTopic | None, strawberry.argument(description="Only rules about this topic.")] = None,
-        status: Annotated[RuleStatus | None, strawberry.argument(description="Only rules with this status.")] = None,
-    ) -> list[RulebookEntry]:
-        book = entries_for(info, self.code)  # type: ignore[attr-defined]
-        return [RulebookEntry.of(e) for e in book.entries
-                if (topic is None or e.topic == topic) and (status is None or e.status == status)]

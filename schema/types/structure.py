@@ -12,8 +12,12 @@ from strawberry.types import Info
 
 from core import enums, models
 from core.weburl import web_url_or_none
-from schema.fields import compliance, disputes, funding, governance, reviews
-from schema.rulebook import types as rulebook
+from schema.compliance import fields as compliance
+from schema.disputes import fields as disputes
+from schema.funding import fields as funding
+from schema.governance import fields as governance
+from schema.reviews import fields as reviews
+from schema.rulebook import fields as rulebook
 from schema.types.common import (
     After,
     AgencyKind,
@@ -150,9 +154,7 @@ class Partnership(
 
 
 @strawberry.type(description="A body named in a partnership's arrangements.")
-class Agency(
-    Node, governance.AgencyFields, disputes.AgencyFields, funding.AgencyFields, reviews.AgencyFields
-):
+class Agency(Node, funding.AgencyFields):
     pk: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
     source_section: strawberry.Private[str | None]
@@ -256,9 +258,7 @@ class ChairingRule:
 
 
 @strawberry.type(description="A board, executive, forum, sub-group, panel … of a partnership.")
-class Group(
-    Node, governance.GroupFields, disputes.GroupFields, funding.GroupFields, reviews.GroupFields
-):
+class Group(Node, governance.GroupFields):
     pk: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
     parent_id: strawberry.Private[int | None]
@@ -323,9 +323,7 @@ class Group(
 
 
 @strawberry.type(description="A person or an unnamed post holding a role for an agency in a group.")
-class Seat(
-    Node, governance.SeatFields, disputes.SeatFields, funding.SeatFields, reviews.SeatFields
-):
+class Seat(Node):
     pk: strawberry.Private[int]
     partnership_id: strawberry.Private[int]
     group_id: strawberry.Private[int]

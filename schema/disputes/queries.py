@@ -11,15 +11,16 @@ from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
 from core.rules import disputes as rules
-from schema.types.common import from_global_id
-from schema.types.disputes import (
+from schema.disputes.loaders import dispute_by_id
+from schema.disputes.types import (
     Dispute,
     DisputeKind,
     DisputeResolutionComparison,
     EscalationLadder,
-    dispute_by_id,
     ladder_for,
 )
+from schema.types.common import from_global_id
+from schema.types.structure import Partnership
 
 
 @strawberry.type
@@ -30,7 +31,8 @@ class Query:
         type_name, pk = from_global_id(str(id))
         if type_name != "Dispute":
             return None
-        return await info.context.loaders.of(dispute_by_id).load(pk)
+        row = await info.context.loaders.of(dispute_by_id).load(pk)
+        return None if row is None else Dispute.from_row(row)
 
     @strawberry.field(description="For every partnership: who arbitrates, determines or mediates a dispute of a kind "
                                   "and what the last resort is (Merton: the Independent Person; Lewisham and Sefton: "
@@ -40,8 +42,6 @@ class Query:
         kind: Annotated[DisputeKind, strawberry.argument(
             description="The kind of dispute; a dispute between partners by default.")] = rules.DisputeKind.PROFESSIONAL_DISAGREEMENT,
     ) -> list[DisputeResolutionComparison]:
-        from schema.types.structure import Partnership
-
         rows = await info.context.loaders.rows(select(PartnershipModel).order_by(PartnershipModel.code))
         out = []
         for (p,) in rows:
@@ -51,4 +51,3 @@ class Query:
                 partnership_id=p.id, kind=kind, ladder=ladder, arbiters=list(ladder.independent_stages),
                 last_resort=ladder.last_resort))
         return out
-

@@ -2,8 +2,9 @@
 the year's statement, host arrangements, review-cost apportionment and the equity report.
 
 Reads are public: WT2018 ch.3 §36 asks that funding be transparent to children and families.
-Every relation is read through a per-request DataLoader keyed by (partnership, year), so a
-request's statement count does not grow with the number of partnerships asked about.
+Every relation is read through a per-request DataLoader over the batch functions of
+``schema.funding.loaders`` (keyed by partnership and year), so a request's statement count does
+not grow with the number of partnerships asked about; the types here wrap the rows they answer.
 """
 
 from __future__ import annotations
@@ -11,22 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import warnings
-from collections import defaultdict
 from typing import TYPE_CHECKING, Annotated, NewType
 
 import strawberry
-from sqlalchemy import select
 from strawberry.types import Info
 
 from core.financial_year import FinancialYear
 from core.models.funding import BudgetRevision as BudgetRow
 from core.models.funding import Contribution as ContributionRow
 from core.models.funding import Expenditure as ExpenditureRow
-from core.models.funding import HostRecord, ReserveBroughtForward
 from core.plugins import PartnershipRules
 from core.rules import funding as rules
 from core.rules.common import PartnerRef
+from schema.disputes.loaders import dispute_by_id
 from schema.errors import BadArgument
+from schema.funding.loaders import (
+    budgets_by_year,
+    contributions_by_year,
+    expenditure_by_year,
+    host_records_by_year,
+    reserves_by_year,
+)
 from schema.types.common import Node, Source, source_of
 from schema.types.errors import NotFoundError, ValidationError
 
@@ -72,8 +78,6 @@ class StatementBasis(enum.Enum):
     NONE = "NONE"
 
 
-
-
 @strawberry.type(description="An exact amount of money: integer pence and a display string such as `£10,000.01`.")
 class Money:
     pence: Pence = strawberry.field(description="The amount in pence.")  # type: ignore[valid-type]
@@ -84,50 +88,7 @@ class Money:
         return None if pence is None else cls(pence=pence, display=rules.format_pence(pence))
 
 
-# ----------------------------------------------------------------------------- loaders
-
-
-async def _by_year(loaders, model, keys, order) -> list[list]:
-    pids = sorted({k[0] for k in keys})
-    years = sorted({k[1] for k in keys})
-    rows = await loaders.rows(
-        select(model).where(model.partnership_id.in_(pids), model.financial_year.in_(years)).order_by(*order)
-    )
-    grouped: dict = defaultdict(list)
-    for (r,) in rows:
-        grouped[(r.partnership_id, r.financial_year)].append(r)
-    return [grouped.get(k, []) for k in keys]
-
-
-async def budgets_by_year(loaders, keys):
-    return await _by_year(loaders, BudgetRow, keys, (BudgetRow.revision,))
-
-
-async def contributions_by_year(loaders, keys):
-    return await _by_year(loaders, ContributionRow, keys, (ContributionRow.id,))
-
-
-async def expenditure_by_year(loaders, keys):
-    return await _by_year(loaders, ExpenditureRow, keys, (ExpenditureRow.id,))
-
-
-async def reserves_by_year(loaders, keys):
-    return await _by_year(loaders, ReserveBroughtForward, keys, (ReserveBroughtForward.id,))
-
-
-async def host_records_by_year(loaders, keys):
-    return await _by_year(loaders, HostRecord, keys, (HostRecord.position,))
-
-
-async def contributions_by_agency(loaders, keys):
-    rows = await loaders.rows(
-        select(ContributionRow).where(ContributionRow.agency_id.in_(keys))
-        .order_by(ContributionRow.financial_year, ContributionRow.id)
-    )
-    grouped: dict = defaultdict(list)
-    for (r,) in rows:
-        grouped[r.agency_id].append(r)
-    return [grouped.get(k, []) for k in keys]
+# ----------------------------------------------------------------------------- rules
 
 
 async def partner_refs(info: Info, partnership_id: int) -> tuple[tuple[rules.PartnerRef, ...], dict]:
@@ -306,8 +267,7 @@ class Contribution(Node):
     async def dispute_opened(self, info: Info) -> bool:
         if self.default_dispute_id is None:
             return False
-        from schema.types.disputes import dispute_by_id  # visible to the partnership's members only
-
+        # the disputes batch reads only the disputes the caller may see (members only)
         return await info.context.loaders.of(dispute_by_id).load(self.default_dispute_id) is not None
 
 
@@ -318,7 +278,7 @@ class ExpenditureLine(Node):
     amount: Money = strawberry.field(description="How much.")
 
     @classmethod
-    def from_row(cls, r) -> ExpenditureLine:
+    def from_row(cls, r: ExpenditureRow) -> ExpenditureLine:
         return cls(pk=r.id, description=r.description, amount=Money.of(r.amount_pence))
 
 

@@ -8,8 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.services import governance as svc
-from schema.mutations.base import decode_id, result_union, run_write
-from schema.types.governance import (
+from schema.governance.types import (
     AgendaItem,
     Appointment,
     AttendanceStatus,
@@ -21,6 +20,7 @@ from schema.types.governance import (
     VoteChoice,
     VoteType,
 )
+from schema.mutations.base import decode_id, result_union, run_write
 
 DateText = "A date written like `2020-05-14`."
 
@@ -161,8 +161,6 @@ class AppointmentPayload:
     appointment: Appointment = strawberry.field(description="The appointment.")
 
 
-
-
 MeetingResult = result_union("MeetingResult", MeetingPayload, "The meeting")
 AgendaItemResult = result_union("AgendaItemResult", AgendaItemPayload, "The agenda item")
 DecisionResult = result_union("DecisionResult", DecisionPayload, "The decision")
@@ -201,7 +199,7 @@ class Mutation:
             row = await svc.add_agenda_item(session, principal,
                                             meeting_id=decode_id(input.meeting_id, "Meeting", "meetingId"),
                                             title=input.title)
-            return AgendaItemPayload(item=AgendaItem(position=row.position, title=row.title), meeting_id=input.meeting_id)
+            return AgendaItemPayload(item=AgendaItem.from_row(row), meeting_id=input.meeting_id)
 
         return await run_write(info, action)
 
@@ -236,8 +234,7 @@ class Mutation:
             row = await svc.cast_vote(session, principal, info.context.registry,
                                       decision_id=decode_id(input.decision_id, "Decision", "decisionId"),
                                       seat_id=decode_id(input.seat_id, "Seat", "seatId"), choice=input.choice)
-            return VotePayload(vote=VoteType(seat_id=row.seat_id, counts_for=row.counts_for, choice=row.choice),
-                               decision_id=input.decision_id)
+            return VotePayload(vote=VoteType.from_row(row), decision_id=input.decision_id)
 
         return await run_write(info, action)
 

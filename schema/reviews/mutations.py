@@ -15,10 +15,7 @@ from strawberry.types import Info
 from core.models import Partnership as PartnershipModel
 from core.services import reviews as svc
 from schema.mutations.base import decode_id, result_union, run_write
-from schema.types.errors import (
-    UserErrors,
-)
-from schema.types.reviews import (
+from schema.reviews.types import (
     ActionStatus,
     AnnualReport,
     AnnualReportCopy,
@@ -33,11 +30,6 @@ from schema.types.reviews import (
     RiskEntry,
     RiskRaiser,
 )
-
-Errors = UserErrors
-
-
-
 
 # ----------------------------------------------------------------------------- inputs
 

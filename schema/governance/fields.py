@@ -1,4 +1,5 @@
-"""Governance fields on the structure types (mixed into Partnership, Group, Seat, Agency)."""
+"""Governance fields on the structure types (mixed into Partnership and Group by
+schema/types/structure.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from schema.types.common import parse_year_arg, source_of
+from schema.governance.loaders import (
+    appointments_by_partnership,
+    decisions_by_group,
+    meetings_by_group,
+)
 
-# schema.types.governance imports no structure type at module level, so it can be imported here.
-from schema.types.governance import (
+# schema.governance.types imports no structure type at module level, so it can be imported here.
+from schema.governance.types import (
     Appointment,
     AttendanceConcernType,
     AttendancePolicyType,
@@ -23,15 +28,13 @@ from schema.types.governance import (
     QuorumResult,
     Voter,
     VotingRuleType,
-    appointments_by_partnership,
     attendance_concerns_of,
     chair_of,
-    decisions_by_group,
     decode_seat_ids,
-    meetings_by_group,
     rule_context,
     what_if_quorum,
 )
+from schema.types.common import parse_year_arg, source_of
 
 FinancialYearArg = Annotated[str, strawberry.argument(description="A UK financial year, written like `2020/21`.")]
 
@@ -41,7 +44,8 @@ class PartnershipFields:
     @strawberry.field(description="Appointments to the partnership's offices (independent chair or person, "
                                   "scrutineer, sub-group chairs and vice-chairs), oldest first.")
     async def appointments(self, info: Info) -> list[Appointment]:
-        return await info.context.loaders.of(appointments_by_partnership).load(self.pk)  # type: ignore[attr-defined]
+        rows = await info.context.loaders.of(appointments_by_partnership).load(self.pk)  # type: ignore[attr-defined]
+        return [Appointment.from_row(r) for r in rows]
 
     @strawberry.field(description="Members, across all groups, whose attendance breaks their group's attendance rule.")
     async def attendance_concerns(self, info: Info) -> list[AttendanceConcernType]:
@@ -54,11 +58,11 @@ class PartnershipFields:
 class GroupFields:
     @strawberry.field(description="The group's meetings, by date.")
     async def meetings(self, info: Info) -> list[Meeting]:
-        return await info.context.loaders.of(meetings_by_group).load(self.pk)  # type: ignore[attr-defined]
+        return [Meeting.from_row(r) for r in await info.context.loaders.of(meetings_by_group).load(self.pk)]  # type: ignore[attr-defined]
 
     @strawberry.field(description="The group's decisions, oldest first.")
     async def decisions(self, info: Info) -> list[Decision]:
-        return await info.context.loaders.of(decisions_by_group).load(self.pk)  # type: ignore[attr-defined]
+        return [Decision.from_row(r) for r in await info.context.loaders.of(decisions_by_group).load(self.pk)]  # type: ignore[attr-defined]
 
     @strawberry.field(description="What-if: would a meeting be quorate with these seats present? By the group's rule.")
     async def quorum(
@@ -77,7 +81,6 @@ class GroupFields:
 
     @strawberry.field(description="Who may vote in the group, what carries and what a tie means.")
     async def voting_rule(self, info: Info) -> VotingRuleType:
-
         ctx = await rule_context(info, self)
         r = ctx.rules.voting_rule(group=ctx.ref, seats=ctx.seats, partners=ctx.partners)
         return VotingRuleType(
@@ -87,7 +90,6 @@ class GroupFields:
 
     @strawberry.field(description="Whether proxies are accepted at the group's meetings.")
     async def proxy_rule(self, info: Info) -> ProxyRuleType:
-
         ctx = await rule_context(info, self)
         r = ctx.rules.proxy_rule(group=ctx.ref)
         return ProxyRuleType(allowed=r.allowed, needs_chair_agreement=r.needs_chair_agreement,
@@ -100,20 +102,9 @@ class GroupFields:
 
     @strawberry.field(description="The attendance the group expects of its members.")
     async def attendance_policy(self, info: Info) -> AttendancePolicyType:
-
         ctx = await rule_context(info, self)
         return AttendancePolicyType.of(ctx.rules.attendance_policy(group=ctx.ref))
 
     @strawberry.field(description="Members whose attendance at held meetings breaks the group's attendance rule.")
     async def attendance_concerns(self, info: Info) -> list[AttendanceConcernType]:
         return await attendance_concerns_of(info, self)
-
-
-@strawberry.type
-class SeatFields:
-    pass
-
-
-@strawberry.type
-class AgencyFields:
-    pass

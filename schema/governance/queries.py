@@ -10,8 +10,9 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
+from schema.governance.types import GovernanceComparison, comparison_for
 from schema.types.common import parse_year_arg
-from schema.types.governance import GovernanceComparison, comparison_for
+from schema.types.structure import Partnership
 
 
 @strawberry.type
@@ -22,8 +23,6 @@ class Query:
         self, info: Info,
         financial_year: Annotated[str, strawberry.argument(description="A UK financial year, written like `2020/21`.")],
     ) -> list[GovernanceComparison]:
-        from schema.types.structure import Partnership
-
         fy = parse_year_arg(financial_year)
         async with info.context.sessions() as session:
             rows = (await session.scalars(select(PartnershipModel).order_by(PartnershipModel.code))).all()

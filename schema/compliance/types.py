@@ -1,4 +1,8 @@
-"""The Working Together 2018 compliance checklist of a partnership, as GraphQL types."""
+"""The Working Together 2018 compliance checklist of a partnership, as GraphQL types.
+
+The evidence is read off data the other domains already load (through their own resolver
+helpers, so an item can never disagree with the field it points at) and off the borough's
+own rule answers; compliance has no table of its own."""
 
 from __future__ import annotations
 
@@ -12,7 +16,11 @@ from core.enums import AgencyKind, SeatRole
 from core.financial_year import FinancialYear
 from core.rules import compliance as rules
 from core.rules.common import Citation
+from core.rules.disputes import DisputeKind
 from core.rules.funding import HostStatus
+from schema.disputes.types import ladder_for
+from schema.funding.types import resolve_host
+from schema.reviews.types import timescales
 from schema.types.common import Source
 
 ComplianceItem = strawberry.enum(rules.ComplianceItem, description="An item WT2018 says published arrangements must cover.")
@@ -46,11 +54,6 @@ def _own(c: Citation, document: str) -> bool:
 
 async def data_evidence(info: Info, p) -> list[rules.Evidence]:
     """Evidence core reads off the loaded data and the borough's own rule answers."""
-    from core.rules.disputes import DisputeKind
-    from schema.types.disputes import ladder_for
-    from schema.types.funding import resolve_host
-    from schema.types.reviews import timescales
-
     doc = p.document.title
     E, Item = rules.Evidence, rules.ComplianceItem
     loaders = info.context.loaders

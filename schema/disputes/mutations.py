@@ -15,8 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.services import disputes as svc
-from schema.mutations.base import decode_id, run_write
-from schema.types.disputes import (
+from schema.disputes.types import (
     Dispute,
     DisputeKind,
     DisputeOutcome,
@@ -27,15 +26,8 @@ from schema.types.disputes import (
     ScrutinyRecommendation,
     ScrutinyReport,
 )
-from schema.types.errors import (
-    ConflictError,
-    NotAuthorizedError,
-    NotFoundError,
-    UserErrors,
-    ValidationError,
-)
-
-Errors = UserErrors
+from schema.mutations.base import decode_id, result_union, run_write
+from schema.types.errors import UserErrors
 
 
 @strawberry.input(description="A dispute to raise: by a seat or an agency, about another agency and/or a decision.")
@@ -79,7 +71,7 @@ class DisputePayload:
 
 
 DisputeResult = Annotated[
-    DisputePayload | ValidationError | NotFoundError | NotAuthorizedError | ConflictError,
+    DisputePayload | UserErrors,
     strawberry.union("DisputeResult", description="The dispute, or why the move was refused (nothing written)."),
 ]
 
@@ -149,20 +141,11 @@ class RecommendationPayload:
     recommendation: ScrutinyRecommendation = strawberry.field(description="The recommendation.")
 
 
-ScrutinyAppointmentResult = Annotated[
-    ScrutinyAppointmentPayload | ValidationError | NotFoundError | NotAuthorizedError | ConflictError,
-    strawberry.union("ScrutinyAppointmentResult", description="The appointment, or why it was refused."),
-]
-ScrutinyActivityResult = Annotated[
-    ScrutinyActivityPayload | ValidationError | NotFoundError | NotAuthorizedError | ConflictError,
-    strawberry.union("ScrutinyActivityResult", description="The activity, or why it was refused."),
-]
-ScrutinyReportResult = Annotated[
-    ScrutinyReportPayload | ValidationError | NotFoundError | NotAuthorizedError | ConflictError,
-    strawberry.union("ScrutinyReportResult", description="The report, or why it was refused."),
-]
+ScrutinyAppointmentResult = result_union("ScrutinyAppointmentResult", ScrutinyAppointmentPayload, "The appointment")
+ScrutinyActivityResult = result_union("ScrutinyActivityResult", ScrutinyActivityPayload, "The activity")
+ScrutinyReportResult = result_union("ScrutinyReportResult", ScrutinyReportPayload, "The report")
 RecommendationResult = Annotated[
-    RecommendationPayload | ValidationError | NotFoundError | NotAuthorizedError | ConflictError,
+    RecommendationPayload | UserErrors,
     strawberry.union("RecommendationResult", description="The recommendation, or why the response was refused."),
 ]
 

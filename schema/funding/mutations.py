@@ -14,11 +14,7 @@ from strawberry.types import Info
 from core.models.funding import BudgetRevision as BudgetRow
 from core.rules import funding as rules
 from core.services import funding as svc
-from schema.mutations.base import decode_id, result_union, run_write
-from schema.types.errors import (
-    UserErrors,
-)
-from schema.types.funding import (
+from schema.funding.types import (
     Budget,
     BudgetRevision,
     Contribution,
@@ -28,12 +24,10 @@ from schema.types.funding import (
     FundingYear,
     HostRole,
     Money,
-    Source,
     budget_from_rows,
-    source_of,
 )
-
-Errors = UserErrors
+from schema.mutations.base import decode_id, result_union, run_write
+from schema.types.common import Source, source_of
 
 
 @strawberry.input(description="Set a year's budget, or revise it (the earlier revisions are kept).")
@@ -140,8 +134,6 @@ class EscalationPayload:
     overdue: list[EscalatedContribution] = strawberry.field(description="The overdue contributions.")
 
 
-
-
 BudgetResult = result_union("SetBudgetResult", BudgetPayload)
 ContributionResult = result_union("ContributionResult", ContributionPayload)
 ExpenditureResult = result_union("ExpenditureResult", ExpenditurePayload)
@@ -195,8 +187,7 @@ class Mutation:
                 session, principal, partnership_code=input.partnership_code, financial_year=input.financial_year,
                 description=input.description, amount_pence=input.amount_pence,
             )
-            return ExpenditurePayload(expenditure=ExpenditureLine(pk=row.id, description=row.description,
-                                                                  amount=Money.of(row.amount_pence)))
+            return ExpenditurePayload(expenditure=ExpenditureLine.from_row(row))
 
         return await run_write(info, action)
 

@@ -1,4 +1,4 @@
-"""Disputes fields on the structure types (mixed into Partnership, Group, Seat, Agency)."""
+"""Disputes fields on the structure types (mixed into Partnership by schema/types/structure.py)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ import strawberry
 from strawberry.types import Info
 
 from core.rules import disputes as rules
-from schema.types.common import After, Connection, First, paginate
+from schema.disputes.loaders import disputes_by_partnership
 
-# schema.types.disputes imports no structure type at module level, so it can be imported here.
-from schema.types.disputes import (
+# schema.disputes.types imports no structure type at module level, so it can be imported here.
+from schema.disputes.types import (
     Dispute,
     DisputeKind,
     DisputeStatus,
     EscalationLadder,
     Scrutiny,
-    disputes_by_partnership,
     ladder_for,
 )
+from schema.types.common import After, Connection, First, paginate
 
 
 @strawberry.type
@@ -41,26 +41,12 @@ class PartnershipFields:
         kind: Annotated[DisputeKind | None, strawberry.argument(description="Only disputes of this kind.")] = None,
         first: First = None, after: After = None,
     ) -> Connection[Dispute]:
-        items = await info.context.loaders.of(disputes_by_partnership).load(self.pk)  # type: ignore[attr-defined]
-        items = [d for d in items if (status is None or d.status == status) and (kind is None or d.kind == kind)]
+        rows = await info.context.loaders.of(disputes_by_partnership).load(self.pk)  # type: ignore[attr-defined]
+        items = [Dispute.from_row(d) for d in rows
+                 if (status is None or d.status == status) and (kind is None or d.kind == kind)]
         return paginate(items, first, after, info.context.settings.max_page_size)
 
     @strawberry.field(description="Independent scrutiny: the scrutineer's appointment, activities, reports and the "
                                   "partnership's responses to each recommendation.")
     def scrutiny(self) -> Scrutiny:
         return Scrutiny(partnership_id=self.pk)  # type: ignore[attr-defined]
-
-
-@strawberry.type
-class GroupFields:
-    pass
-
-
-@strawberry.type
-class SeatFields:
-    pass
-
-
-@strawberry.type
-class AgencyFields:
-    pass

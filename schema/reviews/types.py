@@ -3,8 +3,9 @@ child-identifying data), review actions, annual reports and their copies, busine
 the confidential risk & challenge log, the rule answers (timescales, recipients) and the
 cross-partnership `overdue` list.
 
-Every relation is read through a per-request DataLoader (``loaders.of(batch)``), so a request
-costs one statement per relation whatever the number of partnerships or items.
+Every relation is read through a per-request DataLoader (``loaders.of(batch)``) over the batch
+functions of ``schema.reviews.loaders``, so a request costs one statement per relation whatever
+the number of partnerships or items; the types here wrap the rows they answer.
 """
 
 from __future__ import annotations
@@ -12,46 +13,33 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import weakref
-from collections import defaultdict
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from sqlalchemy import select
 from strawberry.types import Info
 
-from core.models import Partnership as PartnershipModel
-from core.models.reviews import (
-    AnnualReport as AnnualReportRow,
-)
-from core.models.reviews import (
-    AnnualReportCopy as CopyRow,
-)
-from core.models.reviews import (
-    BusinessPlan as PlanRow,
-)
-from core.models.reviews import (
-    Incident as IncidentRow,
-)
-from core.models.reviews import (
-    PlanAction as PlanActionRow,
-)
-from core.models.reviews import (
-    PlanActionStatusChange as HistoryRow,
-)
-from core.models.reviews import (
-    PlanObjective as ObjectiveRow,
-)
-from core.models.reviews import (
-    PlanPriority as PriorityRow,
-)
-from core.models.reviews import (
-    ReviewAction as ReviewActionRow,
-)
-from core.models.reviews import (
-    RiskEntry as RiskRow,
-)
-from core.read_policy import ReadPolicy
+from core.models.reviews import AnnualReport as AnnualReportRow
+from core.models.reviews import AnnualReportCopy as CopyRow
+from core.models.reviews import BusinessPlan as PlanRow
+from core.models.reviews import Incident as IncidentRow
+from core.models.reviews import PlanAction as PlanActionRow
+from core.models.reviews import ReviewAction as ReviewActionRow
+from core.models.reviews import RiskEntry as RiskRow
 from core.rules import reviews as rules
+from schema.reviews.loaders import (
+    actions_by_incident,
+    copies_by_report,
+    history_by_action,
+    incidents_of,
+    objectives_by_plan,
+    partnership_codes,
+    plan_actions_by_plan,
+    plan_actions_overdue,
+    priorities_by_plan,
+    report_copies_late,
+    review_actions_overdue,
+    risks_overdue,
+)
 from schema.types.common import Node, Source, source_of, to_global_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,76 +65,6 @@ def timescales(info: Info, code: str) -> rules.ReviewTimescales:
 
 def recipients_rule(info: Info, code: str) -> rules.AnnualReportRecipients:
     return info.context.registry.rules_for(code).annual_report_recipients()
-
-
-# ----------------------------------------------------------------------------- loaders
-
-
-def _group(rows, key, keys) -> list[list]:
-    grouped: dict = defaultdict(list)
-    for r in rows:
-        grouped[key(r)].append(r)
-    return [grouped.get(k, []) for k in keys]
-
-
-async def codes_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(PartnershipModel.id, PartnershipModel.code).where(PartnershipModel.id.in_(keys)))
-    found = {r.id: r.code for r in rows}
-    return [found.get(k) for k in keys]
-
-
-async def incidents_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(IncidentRow).where(IncidentRow.partnership_id.in_(keys))
-                              .order_by(IncidentRow.became_aware_on, IncidentRow.id))
-    return _group([r[0] for r in rows], lambda r: r.partnership_id, keys)
-
-
-async def actions_by_incident(loaders, keys):
-    rows = await loaders.rows(select(ReviewActionRow).where(ReviewActionRow.incident_id.in_(keys))
-                              .order_by(ReviewActionRow.due_on, ReviewActionRow.id))
-    return _group([r[0] for r in rows], lambda r: r.incident_id, keys)
-
-
-async def annual_reports_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(AnnualReportRow).where(AnnualReportRow.partnership_id.in_(keys))
-                              .order_by(AnnualReportRow.period_start.desc()))
-    return _group([r[0] for r in rows], lambda r: r.partnership_id, keys)
-
-
-async def copies_by_report(loaders, keys):
-    rows = await loaders.rows(select(CopyRow).where(CopyRow.report_id.in_(keys)).order_by(CopyRow.position))
-    return _group([r[0] for r in rows], lambda r: r.report_id, keys)
-
-
-async def plans_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(PlanRow).where(PlanRow.partnership_id.in_(keys)).order_by(PlanRow.id))
-    return _group([r[0] for r in rows], lambda r: r.partnership_id, keys)
-
-
-async def priorities_by_plan(loaders, keys):
-    rows = await loaders.rows(select(PriorityRow).where(PriorityRow.plan_id.in_(keys)).order_by(PriorityRow.position))
-    return _group([r[0] for r in rows], lambda r: r.plan_id, keys)
-
-
-async def objectives_by_plan(loaders, keys):
-    rows = await loaders.rows(select(ObjectiveRow).where(ObjectiveRow.plan_id.in_(keys)).order_by(ObjectiveRow.position))
-    return _group([r[0] for r in rows], lambda r: r.plan_id, keys)
-
-
-async def plan_actions_by_plan(loaders, keys):
-    rows = await loaders.rows(select(PlanActionRow).where(PlanActionRow.plan_id.in_(keys))
-                              .order_by(PlanActionRow.position, PlanActionRow.id))
-    return _group([r[0] for r in rows], lambda r: r.plan_id, keys)
-
-
-async def history_by_action(loaders, keys):
-    rows = await loaders.rows(select(HistoryRow).where(HistoryRow.action_id.in_(keys)).order_by(HistoryRow.id))
-    return _group([r[0] for r in rows], lambda r: r.action_id, keys)
-
-
-async def risks_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(RiskRow).where(RiskRow.partnership_id.in_(keys)).order_by(RiskRow.position))
-    return _group([r[0] for r in rows], lambda r: r.partnership_id, keys)
 
 
 # ----------------------------------------------------------------------------- rule answers
@@ -519,42 +437,31 @@ async def _overdue_items(info: Info, as_of: dt.date) -> list[OverdueItem]:
     copies and business-plan actions are public.
     """
     loaders = info.context.loaders
-    principal = info.context.principal
-    codes = {r.id: r.code for r in await loaders.rows(select(PartnershipModel.id, PartnershipModel.code))}
-    member = ReadPolicy(principal).member_partnerships(codes)
+    codes = await partnership_codes(loaders)
+    member = loaders.policy.member_partnerships(codes)
     out: list[OverdueItem] = []
 
     if member:
-        rows = await loaders.rows(select(IncidentRow).where(IncidentRow.partnership_id.in_(member)))
-        for (r,) in rows:
+        for r in await incidents_of(loaders, member):
             code = codes[r.partnership_id]
             for late in rules.incident_lateness(incident_dates(r), timescales(info, code), as_of):
                 out.append(_item(late.kind, r.partnership_id, code, "Incident", r.id, late.due_on, as_of,
                                  f"{r.case_reference}: {late.description}", late.source))
-        rows = await loaders.rows(select(ReviewActionRow).where(
-            ReviewActionRow.partnership_id.in_(member), ReviewActionRow.status != rules.ActionStatus.COMPLETED,
-            ReviewActionRow.due_on < as_of))
-        for (r,) in rows:
+        for r in await review_actions_overdue(loaders, member, as_of):
             out.append(_item(rules.OverdueKind.REVIEW_ACTION_OVERDUE, r.partnership_id, codes[r.partnership_id],
                              "ReviewAction", r.id, r.due_on, as_of, f"review action owned by {r.owner}: {r.action}", None))
-        rows = await loaders.rows(select(RiskRow).where(
-            RiskRow.partnership_id.in_(member), RiskRow.closed_on.is_(None), RiskRow.due_on < as_of))
-        for (r,) in rows:
+        for r in await risks_overdue(loaders, member, as_of):
             out.append(_item(rules.OverdueKind.RISK_ACTION_OVERDUE, r.partnership_id, codes[r.partnership_id],
                              "RiskEntry", r.id, r.due_on, as_of, f"risk {r.position} ({r.rag.value}): {r.action_required}",
                              None))
 
-    rows = await loaders.rows(select(CopyRow).where(
-        ((CopyRow.sent_on.is_(None)) & (CopyRow.due_on < as_of)) | (CopyRow.sent_on > CopyRow.due_on)))
-    for (r,) in rows:
+    for r in await report_copies_late(loaders, as_of):
         code = codes[r.partnership_id]
         rule = recipients_rule(info, code)
         what = "sent late" if r.sent_on else "not sent"
         out.append(_item(rules.OverdueKind.ANNUAL_REPORT_COPY_LATE, r.partnership_id, code, "AnnualReportCopy", r.id,
                          r.due_on, as_of, f"annual report copy to {r.recipient} {what}", rule.source))
-    rows = await loaders.rows(select(PlanActionRow).where(
-        PlanActionRow.completed_on.is_(None), PlanActionRow.due_on.is_not(None), PlanActionRow.due_on < as_of))
-    for (r,) in rows:
+    for r in await plan_actions_overdue(loaders, as_of):
         label = f"plan action {r.number}" if r.number else "plan action"
         out.append(_item(rules.OverdueKind.PLAN_ACTION_OVERDUE, r.partnership_id, codes[r.partnership_id], "PlanAction",
                          r.id, r.due_on, as_of, f"{label} ({r.who or 'no owner'}): {r.action}", None))

@@ -1,20 +1,17 @@
-"""Compliance fields on the structure types."""
+"""Compliance fields on the structure types (mixed into Partnership by schema/types/structure.py)."""
 
 from __future__ import annotations
-
-from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-ComplianceReportT = Annotated["ComplianceReport", strawberry.lazy("schema.types.compliance")]  # noqa: F821
+# schema.compliance.types imports no structure type at module level, so it can be imported here.
+from schema.compliance.types import ComplianceReport, compliance_for
 
 
 @strawberry.type
 class PartnershipFields:
     @strawberry.field(description="The arrangements against the Working Together 2018 checklist of what they must "
                                   "cover: each item with its evidence, or reported missing.")
-    async def compliance(self, info: Info) -> ComplianceReportT:
-        from schema.types.compliance import compliance_for
-
+    async def compliance(self, info: Info) -> ComplianceReport:
         return await compliance_for(info, self)

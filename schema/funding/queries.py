@@ -9,8 +9,9 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
+from schema.funding.types import FundingYear
 from schema.types.common import parse_year_arg
-from schema.types.funding import FundingYear
+from schema.types.structure import Partnership
 
 
 @strawberry.type
@@ -21,8 +22,6 @@ class Query:
         self, info: Info,
         financial_year: Annotated[str, strawberry.argument(description="The financial year, written like `2021/22`.")],
     ) -> list[FundingYear] | None:
-        from schema.types.structure import Partnership
-
         fy = parse_year_arg(financial_year)
         rows = await info.context.loaders.rows(select(PartnershipModel).order_by(PartnershipModel.code))
         out = []

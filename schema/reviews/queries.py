@@ -8,8 +8,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from schema.reviews.types import OverdueItem, OverdueKind, overdue_items
 from schema.types.common import After, Connection, First, paginate
-from schema.types.reviews import OverdueItem, OverdueKind, overdue_items
 
 
 @strawberry.type

@@ -1,8 +1,9 @@
 """GraphQL types for governance: meetings, attendance, quorum, decisions and votes, chairs,
-appointments, attendance concerns and the cross-borough comparison — plus the batch
-functions that read them (one statement per relation per request).
+appointments, attendance concerns and the cross-borough comparison. They wrap the rows that
+``schema.governance.loaders`` reads, and answer rule questions through the partnership's
+rules (``Registry.rules_for``) seen from the request's loaders.
 
-Structure types are referred to lazily (this module is imported by schema/fields/governance.py,
+Structure types are referred to lazily (this module is imported by schema/governance/fields.py,
 which schema/types/structure.py imports).
 """
 
@@ -14,7 +15,6 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry.types import Info
 
 from core.enums import GroupKind
@@ -32,6 +32,15 @@ from core.rules.governance import (
 )
 from core.services.governance import seat_ref
 from schema.errors import BadArgument
+from schema.governance.loaders import (
+    agenda_by_meeting,
+    attendance_by_meeting,
+    chair_selections_by_group,
+    decisions_by_group,
+    held_attendance_by_group,
+    meetings_by_group,
+    votes_by_decision,
+)
 from schema.types.common import ChairBasis, Node, Source, from_global_id, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,83 +68,6 @@ DeadlineUnit = strawberry.enum(rules.DeadlineUnit, description="Working days (En
 DeadlineKind = strawberry.enum(rules.DeadlineKind, description="NOTICE: the date set at least this long ahead; PAPERS: "
                                                                "papers at least this long before; MINUTES: minutes "
                                                                "within this long after.")
-
-
-
-
-# ----------------------------------------------------------------------------- batch functions
-
-
-async def meetings_by_group(loaders, keys):
-    rows = await loaders.rows(select(m.Meeting).where(m.Meeting.group_id.in_(keys))
-                              .order_by(m.Meeting.scheduled_on, m.Meeting.id))
-    out: dict[int, list] = defaultdict(list)
-    for (r,) in rows:
-        out[r.group_id].append(Meeting.from_row(r))
-    return [out.get(k, []) for k in keys]
-
-
-async def agenda_by_meeting(loaders, keys):
-    rows = await loaders.rows(select(m.AgendaItem).where(m.AgendaItem.meeting_id.in_(keys)).order_by(m.AgendaItem.position))
-    out: dict[int, list] = defaultdict(list)
-    for (r,) in rows:
-        out[r.meeting_id].append(AgendaItem(position=r.position, title=r.title))
-    return [out.get(k, []) for k in keys]
-
-
-async def attendance_by_meeting(loaders, keys):
-    rows = await loaders.rows(select(m.Attendance).where(m.Attendance.meeting_id.in_(keys)).order_by(m.Attendance.id))
-    out: dict[int, list] = defaultdict(list)
-    for (r,) in rows:
-        out[r.meeting_id].append(AttendanceEntry(seat_id=r.seat_id, group_id=0, status=r.status,
-                                                 proxy_name=r.proxy_name, chair_agreed=r.chair_agreed))
-    return [out.get(k, []) for k in keys]
-
-
-async def held_attendance_by_group(loaders, keys):
-    """(seat id, status, meeting date) for held meetings of each group, oldest first."""
-    rows = await loaders.rows(
-        select(m.Meeting.group_id, m.Meeting.id, m.Meeting.scheduled_on, m.Attendance.seat_id, m.Attendance.status)
-        .join(m.Attendance, m.Attendance.meeting_id == m.Meeting.id, isouter=True)
-        .where(m.Meeting.group_id.in_(keys), m.Meeting.status == rules.MeetingStatus.HELD)
-        .order_by(m.Meeting.scheduled_on, m.Meeting.id))
-    out: dict[int, list] = defaultdict(list)
-    for r in rows:
-        out[r.group_id].append((r.id, r.scheduled_on, r.seat_id, r.status))
-    return [out.get(k, []) for k in keys]
-
-
-async def decisions_by_group(loaders, keys):
-    rows = await loaders.rows(select(m.Decision).where(m.Decision.group_id.in_(keys)).order_by(m.Decision.id))
-    out: dict[int, list] = defaultdict(list)
-    for (r,) in rows:
-        out[r.group_id].append(Decision.from_row(r))
-    return [out.get(k, []) for k in keys]
-
-
-async def votes_by_decision(loaders, keys):
-    rows = await loaders.rows(select(m.Vote).where(m.Vote.decision_id.in_(keys)).order_by(m.Vote.id))
-    out: dict[int, list] = defaultdict(list)
-    for (r,) in rows:
-        out[r.decision_id].append(VoteType(seat_id=r.seat_id, counts_for=r.counts_for, choice=r.choice))
-    return [out.get(k, []) for k in keys]
-
-
-async def chair_selections_by_group(loaders, keys):
-    rows = await loaders.rows(select(m.ChairSelectionRecord).where(m.ChairSelectionRecord.group_id.in_(keys)))
-    out: dict[int, dict] = defaultdict(dict)
-    for (r,) in rows:
-        out[r.group_id][r.financial_year] = r
-    return [out.get(k, {}) for k in keys]
-
-
-async def appointments_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(m.Appointment).where(m.Appointment.partnership_id.in_(keys))
-                              .order_by(m.Appointment.starts_on, m.Appointment.id))
-    out: dict[int, list] = defaultdict(list)
-    for (r,) in rows:
-        out[r.partnership_id].append(Appointment.from_row(r))
-    return [out.get(k, []) for k in keys]
 
 
 # ----------------------------------------------------------------------------- the rules' view of a group
@@ -371,14 +303,21 @@ class AgendaItem:
     position: int = strawberry.field(description="Order on the agenda, from 0.")
     title: str = strawberry.field(description="The item.")
 
+    @classmethod
+    def from_row(cls, r: m.AgendaItem) -> AgendaItem:
+        return cls(position=r.position, title=r.title)
+
 
 @strawberry.type(name="Attendance", description="A seat's attendance at a meeting.")
 class AttendanceEntry:
     seat_id: strawberry.Private[int]
-    group_id: strawberry.Private[int]
     status: AttendanceStatus = strawberry.field(description="Present, apologies, absent, by deputy or by proxy.")
     proxy_name: str | None = strawberry.field(description="Who attended as proxy, where recorded.")
     chair_agreed: bool = strawberry.field(description="The chair agreed to the proxy.")
+
+    @classmethod
+    def from_row(cls, r: m.Attendance) -> AttendanceEntry:
+        return cls(seat_id=r.seat_id, status=r.status, proxy_name=r.proxy_name, chair_agreed=r.chair_agreed)
 
     @strawberry.field(description="The seat.")
     async def seat(self, info: Info) -> SeatT | None:
@@ -448,11 +387,11 @@ class Meeting(Node):
 
     @strawberry.field(description="The agenda, in order.")
     async def agenda(self, info: Info) -> list[AgendaItem]:
-        return await info.context.loaders.of(agenda_by_meeting).load(self.pk)
+        return [AgendaItem.from_row(r) for r in await info.context.loaders.of(agenda_by_meeting).load(self.pk)]
 
     @strawberry.field(description="Attendance recorded per seat.")
     async def attendance(self, info: Info) -> list[AttendanceEntry]:
-        return await info.context.loaders.of(attendance_by_meeting).load(self.pk)
+        return [AttendanceEntry.from_row(r) for r in await info.context.loaders.of(attendance_by_meeting).load(self.pk)]
 
     @strawberry.field(description="Whether the meeting is quorate with the attendance recorded, by the group's rule.")
     async def quorum(self, info: Info) -> QuorumResult | None:
@@ -482,8 +421,8 @@ class Meeting(Node):
 
     @strawberry.field(description="Decisions taken at the meeting.")
     async def decisions(self, info: Info) -> list[Decision]:
-        items = await info.context.loaders.of(decisions_by_group).load(self.group_id)
-        return [d for d in items if d.meeting_id == self.pk]
+        rows = await info.context.loaders.of(decisions_by_group).load(self.group_id)
+        return [Decision.from_row(r) for r in rows if r.meeting_id == self.pk]
 
 
 @strawberry.type(name="Vote", description="A vote cast on a decision.")
@@ -491,6 +430,10 @@ class VoteType:
     seat_id: strawberry.Private[int]
     counts_for: str = strawberry.field(description="Whose vote it counts as (a standing deputy votes for its partner).")
     choice: VoteChoice = strawberry.field(description="For, against or abstaining.")
+
+    @classmethod
+    def from_row(cls, r: m.Vote) -> VoteType:
+        return cls(seat_id=r.seat_id, counts_for=r.counts_for, choice=r.choice)
 
     @strawberry.field(description="The seat that cast it.")
     async def seat(self, info: Info) -> SeatT | None:
@@ -524,19 +467,22 @@ class Decision(Node):
     async def group(self, info: Info) -> GroupT | None:
         return await info.context.loaders.group_in(self.partnership_id, self.group_id)
 
+    async def _meeting(self, info: Info, meeting_id: int | None) -> Meeting | None:
+        rows = await info.context.loaders.of(meetings_by_group).load(self.group_id)
+        row = next((r for r in rows if r.id == meeting_id), None)
+        return None if row is None else Meeting.from_row(row)
+
     @strawberry.field(description="The meeting it was taken at; null for an executive action.")
     async def meeting(self, info: Info) -> Meeting | None:
-        items = await info.context.loaders.of(meetings_by_group).load(self.group_id)
-        return next((x for x in items if x.pk == self.meeting_id), None)
+        return await self._meeting(info, self.meeting_id)
 
     @strawberry.field(description="The meeting an executive action was reported at.")
     async def reported_at(self, info: Info) -> Meeting | None:
-        items = await info.context.loaders.of(meetings_by_group).load(self.group_id)
-        return next((x for x in items if x.pk == self.reported_meeting_id), None)
+        return await self._meeting(info, self.reported_meeting_id)
 
     @strawberry.field(description="Votes cast, one per voting key.")
     async def votes(self, info: Info) -> list[VoteType]:
-        return await info.context.loaders.of(votes_by_decision).load(self.pk)
+        return [VoteType.from_row(r) for r in await info.context.loaders.of(votes_by_decision).load(self.pk)]
 
     @strawberry.field(description="Why the decision needs attention (e.g. an executive action not yet reported); "
                                   "empty when none.")

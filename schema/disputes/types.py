@@ -3,17 +3,16 @@
 Ladders are published rules: anyone may read them. Disputes, their history, scrutiny
 activities, reports and responses are confidential to the partnership's members (the
 scrutineer included: it may read all of the partnership's papers). Every relation is read
-through a per-request DataLoader, so the statement count does not grow with the result.
+through a per-request DataLoader over the batch functions of ``schema.disputes.loaders``, so
+the statement count does not grow with the result; the types here wrap the rows they answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from sqlalchemy import select
 from strawberry.types import Info
 
 from core.models.disputes import Dispute as DisputeRow
@@ -23,6 +22,13 @@ from core.models.disputes import ScrutinyAppointment as AppointmentRow
 from core.models.disputes import ScrutinyRecommendation as RecommendationRow
 from core.models.disputes import ScrutinyReport as ReportRow
 from core.rules import disputes as rules
+from schema.disputes.loaders import (
+    activities_by_partnership,
+    history_by_dispute,
+    recommendations_by_report,
+    reports_by_partnership,
+    scrutiny_appointments_by_partnership,
+)
 from schema.types.common import Node, Role, Source, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,8 +49,6 @@ LadderActor = strawberry.enum(rules.LadderActor, description="Who acts at a stag
 ScrutinyActivityKind = strawberry.enum(rules.ScrutinyActivityKind, description="What sort of scrutiny activity.")
 RecommendationResponse = strawberry.enum(
     rules.RecommendationResponse, description="The partnership's response to a scrutineer's recommendation.")
-
-
 
 
 # ----------------------------------------------------------------------------- ladders
@@ -103,63 +107,6 @@ async def ladder_for(info: Info, partnership_id: int, kind: rules.DisputeKind) -
     """Ask the partnership's rules (its plugin, else the WT2018 baseline) for a ladder."""
     p = await info.context.loaders.partnership_by_id.load(partnership_id)
     return info.context.registry.rules_for(p.code, document=p.document.title).ladder(kind=kind)
-
-
-# ----------------------------------------------------------------------------- loaders
-
-
-def _grouped(rows, key, keys, make) -> list[list]:
-    out: dict = defaultdict(list)
-    for r in rows:
-        out[key(r)].append(make(r))
-    return [out.get(k, []) for k in keys]
-
-
-async def disputes_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(DisputeRow).where(
-        DisputeRow.partnership_id.in_(keys), loaders.policy.members_only_condition(DisputeRow.partnership_id))
-        .order_by(DisputeRow.id))
-    return _grouped([r[0] for r in rows], lambda d: d.partnership_id, keys, Dispute.from_row)
-
-
-async def dispute_by_id(loaders, keys):
-    rows = await loaders.rows(select(DisputeRow).where(
-        DisputeRow.id.in_(keys), loaders.policy.members_only_condition(DisputeRow.partnership_id)))
-    found = {r[0].id: Dispute.from_row(r[0]) for r in rows}
-    return [found.get(k) for k in keys]
-
-
-async def history_by_dispute(loaders, keys):
-    rows = await loaders.rows(select(ChangeRow).where(ChangeRow.dispute_id.in_(keys)).order_by(ChangeRow.sequence))
-    return _grouped([r[0] for r in rows], lambda c: c.dispute_id, keys, DisputeStageChange.from_row)
-
-
-async def appointments_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(AppointmentRow).where(AppointmentRow.partnership_id.in_(keys))
-                              .order_by(AppointmentRow.appointed_from, AppointmentRow.id))
-    return _grouped([r[0] for r in rows], lambda a: a.partnership_id, keys, ScrutinyAppointment.from_row)
-
-
-async def activities_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(ActivityRow).where(
-        ActivityRow.partnership_id.in_(keys), loaders.policy.members_only_condition(ActivityRow.partnership_id))
-        .order_by(ActivityRow.happened_on, ActivityRow.id))
-    return _grouped([r[0] for r in rows], lambda a: a.partnership_id, keys, ScrutinyActivity.from_row)
-
-
-async def reports_by_partnership(loaders, keys):
-    rows = await loaders.rows(select(ReportRow).where(
-        ReportRow.partnership_id.in_(keys), loaders.policy.members_only_condition(ReportRow.partnership_id))
-        .order_by(ReportRow.published_on, ReportRow.id))
-    return _grouped([r[0] for r in rows], lambda r: r.partnership_id, keys, ScrutinyReport.from_row)
-
-
-async def recommendations_by_report(loaders, keys):
-    rows = await loaders.rows(select(RecommendationRow).where(
-        RecommendationRow.report_id.in_(keys), loaders.policy.members_only_condition(RecommendationRow.partnership_id))
-        .order_by(RecommendationRow.position))
-    return _grouped([r[0] for r in rows],
-                    lambda r: r.report_id, keys, ScrutinyRecommendation.from_row)
 
 
 # ----------------------------------------------------------------------------- disputes
@@ -248,7 +195,7 @@ class Dispute(Node):
 
     @strawberry.field(description="Every change of stage, oldest first.")
     async def history(self, info: Info) -> list[DisputeStageChange]:
-        return await info.context.loaders.of(history_by_dispute).load(self.pk)
+        return [DisputeStageChange.from_row(r) for r in await info.context.loaders.of(history_by_dispute).load(self.pk)]
 
 
 # ----------------------------------------------------------------------------- scrutiny
@@ -341,7 +288,8 @@ class ScrutinyReport(Node):
 
     @strawberry.field(description="Its recommendations, in order, each with the partnership's response.")
     async def recommendations(self, info: Info) -> list[ScrutinyRecommendation]:
-        return await info.context.loaders.of(recommendations_by_report).load(self.pk)
+        rows = await info.context.loaders.of(recommendations_by_report).load(self.pk)
+        return [ScrutinyRecommendation.from_row(r) for r in rows]
 
 
 @strawberry.type(description="Independent scrutiny of a partnership: the appointment (public), and activities, "
@@ -351,15 +299,18 @@ class Scrutiny:
 
     @strawberry.field(description="The scrutineer's appointments, oldest first.")
     async def appointments(self, info: Info) -> list[ScrutinyAppointment]:
-        return await info.context.loaders.of(appointments_by_partnership).load(self.partnership_id)
+        rows = await info.context.loaders.of(scrutiny_appointments_by_partnership).load(self.partnership_id)
+        return [ScrutinyAppointment.from_row(r) for r in rows]
 
     @strawberry.field(description="Scrutiny activities, oldest first (members only; others get an empty list).")
     async def activities(self, info: Info) -> list[ScrutinyActivity]:
-        return await info.context.loaders.of(activities_by_partnership).load(self.partnership_id)
+        rows = await info.context.loaders.of(activities_by_partnership).load(self.partnership_id)
+        return [ScrutinyActivity.from_row(r) for r in rows]
 
     @strawberry.field(description="Scrutiny reports, oldest first (members only; others get an empty list).")
     async def reports(self, info: Info) -> list[ScrutinyReport]:
-        return await info.context.loaders.of(reports_by_partnership).load(self.partnership_id)
+        rows = await info.context.loaders.of(reports_by_partnership).load(self.partnership_id)
+        return [ScrutinyReport.from_row(r) for r in rows]
 
 
 # ----------------------------------------------------------------------------- comparison

@@ -20,6 +20,12 @@ from strawberry.types import Info
 
 from core.enums import GroupKind, SeatRole
 from core.financial_year import FinancialYear
+from core.rules.disputes import DisputeKind
+from schema.compare.loaders import independent_seats
+from schema.disputes.types import EscalationLadder, ladder_for
+from schema.funding.types import resolve_host, statement_for
+from schema.governance.types import comparison_for, rule_context
+from schema.reviews.types import timescales
 from schema.types.common import Source, source_of
 
 PartnershipT = Annotated["Partnership", strawberry.lazy("schema.types.structure")]  # noqa: F821
@@ -102,8 +108,6 @@ async def statutory_partners(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def chairs(info: Info, p, fy: FinancialYear) -> Answer:
-    from schema.types.governance import comparison_for
-
     c = await comparison_for(info, p, fy)
     value, words, sources = {}, [], []
     for label, g in _board_and_executive(c):
@@ -119,27 +123,8 @@ async def chairs(info: Info, p, fy: FinancialYear) -> Answer:
     return Answer(value, "; ".join(words) or "no board found", sources)
 
 
-async def _independent_seats(loaders, keys: list[int]) -> list[list]:
-    """Each partnership's independent chair and scrutineer seats it may show, in the order of
-    its groups and their seats: only those rows, not every seat of every group (issue 9)."""
-    from sqlalchemy import select
-
-    from core.models import Group, Seat
-
-    rows = await loaders.rows(
-        select(Seat.partnership_id, Seat.role, Seat.post, Seat.source.label("source_section"))
-        .join(Group, Group.id == Seat.group_id)
-        .where(Seat.partnership_id.in_(keys), loaders.policy.group_condition(Group.partnership_id, Group.confidential),
-               Seat.role.in_([SeatRole.INDEPENDENT_CHAIR, SeatRole.INDEPENDENT_SCRUTINEER]), Seat.ended_on.is_(None))
-        .order_by(Seat.partnership_id, Group.position, Seat.position))
-    found: dict[int, list] = {k: [] for k in keys}
-    for r in rows:
-        found[r.partnership_id].append(r)
-    return [found[k] for k in keys]
-
-
 async def independent_scrutiny(info: Info, p, fy: FinancialYear) -> Answer:
-    seats = await info.context.loaders.of(_independent_seats).load(p.pk)
+    seats = await info.context.loaders.of(independent_seats).load(p.pk)
     chairs_ = sorted({s.post for s in seats if s.role == SeatRole.INDEPENDENT_CHAIR})
     scrutineers = sorted({s.post for s in seats if s.role == SeatRole.INDEPENDENT_SCRUTINEER})
     sources = [Source(document=p.document.title, section=s.source_section) for s in seats
@@ -150,8 +135,6 @@ async def independent_scrutiny(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def quorum(info: Info, p, fy: FinancialYear) -> Answer:
-    from schema.types.governance import comparison_for
-
     c = await comparison_for(info, p, fy)
     value, words, sources = {}, [], []
     for label, g in _board_and_executive(c):
@@ -163,8 +146,6 @@ async def quorum(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def voting(info: Info, p, fy: FinancialYear) -> Answer:
-    from schema.types.governance import rule_context
-
     value, words, sources = {}, [], []
     for label, g in zip(("mainBoard", "executive"), await _main_groups(info, p), strict=True):
         if g is None:
@@ -179,9 +160,6 @@ async def voting(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def dispute_resolution(info: Info, p, fy: FinancialYear) -> Answer:
-    from core.rules.disputes import DisputeKind
-    from schema.types.disputes import EscalationLadder, ladder_for
-
     ladder = EscalationLadder.of(await ladder_for(info, p.pk, DisputeKind.PROFESSIONAL_DISAGREEMENT))
     independent = [{"stage": s.number, "who": s.who, "actions": [a.value for a in s.actions]}
                    for s in ladder.independent_stages]
@@ -194,8 +172,6 @@ async def dispute_resolution(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def funding(info: Info, p, fy: FinancialYear) -> Answer:
-    from schema.types.funding import resolve_host, statement_for
-
     host, statement = await asyncio.gather(resolve_host(info, p.pk, fy), statement_for(info, p.pk, fy))
     line = host.host
     who = (line.agency.name if line and line.agency else (line.post if line else None)) or "not stated"
@@ -235,8 +211,6 @@ async def subgroups(info: Info, p, fy: FinancialYear) -> Answer:
 
 
 async def review_timescales(info: Info, p, fy: FinancialYear) -> Answer:
-    from schema.types.reviews import timescales
-
     t = timescales(info, p.code)
     completion = (f"commissioned reviews within {t.review_completion_months} months"
                   if t.review_completion_months else "no completion target for a local review")

@@ -6,18 +6,21 @@ import asyncio
 from typing import Annotated
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
-from schema.errors import BadArgument
-from schema.queries.structure import partnership_by_code
-from schema.types.common import parse_year_arg
-from schema.types.compare import (
+from core.models import Partnership as PartnershipModel
+from schema.compare.types import (
     ASPECTS,
     ComparisonAspect,
     ComparisonMatrix,
     build_matrix,
     current_financial_year,
 )
+from schema.errors import BadArgument
+from schema.queries.structure import partnership_by_code
+from schema.types.common import parse_year_arg
+from schema.types.structure import Partnership
 
 
 @strawberry.type
@@ -34,11 +37,6 @@ class Query:
     ) -> ComparisonMatrix:
         fy = parse_year_arg(financial_year) if financial_year else current_financial_year()
         if codes is None:
-            from sqlalchemy import select
-
-            from core.models import Partnership as PartnershipModel
-            from schema.types.structure import Partnership
-
             rows = await info.context.loaders.rows(select(PartnershipModel).order_by(PartnershipModel.code))
             partnerships = [Partnership.from_row(r[0]) for r in rows]
             for p in partnerships:

@@ -1,4 +1,5 @@
-"""Funding fields on the structure types (mixed into Partnership, Group, Seat, Agency)."""
+"""Funding fields on the structure types (mixed into Partnership and Agency by
+schema/types/structure.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from schema.types.common import parse_year_arg
+from schema.funding.loaders import contributions_by_agency
 
-# schema.types.funding imports no structure type at module level, so it can be imported here.
-from schema.types.funding import (
+# schema.funding.types imports no structure type at module level, so it can be imported here.
+from schema.funding.types import (
     Contribution,
     FundingYear,
     InvolvementInput,
     ReviewCostApportionmentResult,
     ReviewCostInput,
     apportion,
-    contributions_by_agency,
 )
+from schema.types.common import parse_year_arg
 
 
 @strawberry.type
@@ -39,16 +40,6 @@ class PartnershipFields:
         involvement: Annotated[list[InvolvementInput], strawberry.argument(description="Agencies involved in the case and how much.")],
     ) -> ReviewCostApportionmentResult:
         return await apportion(info, self.pk, costs, involvement)  # type: ignore[attr-defined]
-
-
-@strawberry.type
-class GroupFields:
-    pass
-
-
-@strawberry.type
-class SeatFields:
-    pass
 
 
 @strawberry.type

@@ -1,4 +1,4 @@
-"""Reviews fields on the structure types (mixed into Partnership, Group, Seat, Agency)."""
+"""Reviews fields on the structure types (mixed into Partnership by schema/types/structure.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-# schema.types.reviews imports no structure type at module level, so it can be imported here.
-from schema.types.common import After, Connection, First, paginate
-from schema.types.reviews import (
+from schema.reviews.loaders import (
+    annual_reports_by_partnership,
+    incidents_by_partnership,
+    plans_by_partnership,
+    risks_by_partnership,
+)
+
+# schema.reviews.types imports no structure type at module level, so it can be imported here.
+from schema.reviews.types import (
     AnnualReport,
     AnnualReportRecipientsRule,
     BusinessPlan,
@@ -17,13 +23,10 @@ from schema.types.reviews import (
     Rag,
     ReviewTimescales,
     RiskEntry,
-    annual_reports_by_partnership,
-    incidents_by_partnership,
-    plans_by_partnership,
     recipients_rule,
-    risks_by_partnership,
     timescales,
 )
+from schema.types.common import After, Connection, First, paginate
 
 
 def _page(info: Info, items, first, after):
@@ -76,18 +79,3 @@ class PartnershipFields:
         items = [RiskEntry.from_row(r) for r in rows
                  if (rag is None or r.rag == rag) and (include_closed or r.closed_on is None)]
         return _page(info, items, first, after)
-
-
-@strawberry.type
-class GroupFields:
-    pass
-
-
-@strawberry.type
-class SeatFields:
-    pass
-
-
-@strawberry.type
-class AgencyFields:
-    pass

@@ -1,1 +1,0 @@
-"""Per-domain fields mixed into the structure types, so each domain owns its own module."""
