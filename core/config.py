@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())] = Field(
         default="INFO", description="Lowest level logged. Health checks and scrapes log at DEBUG."
     )
+    trace_hooks: bool = Field(
+        default=False, description="Log every plugin hook call, its arguments and its answer (logger "
+                                   "`partnerships.hooks`): why did a borough get this quorum?")
     metrics_enabled: bool = Field(default=True, description="Expose Prometheus metrics at `/metrics`.")
     metrics_port: int | None = Field(
         default=None,

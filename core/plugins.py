@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
-import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -248,9 +247,11 @@ def baseline_manager(*, fresh: bool = False) -> pluggy.PluginManager:
 
 
 def _trace(pm: pluggy.PluginManager) -> None:
-    """``PARTNERSHIPS_TRACE_HOOKS=1``: log every hook call, its arguments and its answer,
-    so "why did Merton get this quorum?" can be read from the log."""
-    if os.environ.get("PARTNERSHIPS_TRACE_HOOKS", "").lower() not in ("1", "true", "yes"):
+    """The ``trace_hooks`` setting (``PARTNERSHIPS_TRACE_HOOKS=true``): log every hook call,
+    its arguments and its answer, so "why did Merton get this quorum?" can be read from the log."""
+    from core.config import get_settings
+
+    if not get_settings().trace_hooks:
         return
     log = logging.getLogger("partnerships.hooks")
     pm.trace.root.setwriter(lambda message: log.info(message.rstrip()))
@@ -259,7 +260,6 @@ def _trace(pm: pluggy.PluginManager) -> None:
 
 def rules_for_module(module: ModuleType, name: str) -> PartnershipRules:
     pm = build_manager(module, name)
-    _trace(pm)
     path = pm.hook.partnership_arrangements()
     if path is None:
         raise PluginError(f"plugin {name!r} ({module.__name__}) does not implement partnership_arrangements")

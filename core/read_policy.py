@@ -41,6 +41,10 @@ class ReadPolicy:
         """A group (and what belongs to it: seats, meetings, decisions, votes)."""
         return not confidential or self.principal.is_member(partnership_id)
 
+    def sees_event(self, partnership_id: int | None, confidential: bool) -> bool:
+        """An event of the feed (``core.services.events.visible_to`` is the same test in SQL)."""
+        return not confidential or self.principal.is_member(partnership_id)
+
     def member_partnerships(self, partnership_ids) -> set[int]:
         """The partnerships, of those given, whose members-only records this caller reads."""
         return {pid for pid in partnership_ids if self.principal.is_member(pid)}

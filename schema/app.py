@@ -283,6 +283,13 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         address = request.client.host if request.client else None
         verdict = None
         try:
+            try:  # the body first: the request's log line names its operation, whatever the answer
+                params = await _checked_params(request)
+            except BadRequest:
+                verdict = await state.limiter.hit(client_key(None, address))  # malformed requests count too
+                if not verdict.allowed:
+                    return _rate_limited(verdict)
+                raise
             try:
                 principal = await principal_for(state, request.headers.get("authorization", ""))
             except AuthenticationError:
@@ -294,7 +301,6 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             verdict = await state.limiter.hit(client)
             if not verdict.allowed:
                 return _rate_limited(verdict)
-            params = await _checked_params(request)
             request.state.principal = principal
             limit = settings.request_time_limit_s
             timer = asyncio.timeout(limit)

@@ -26,6 +26,7 @@ class AppState:
     limiter: Any = None  # per-client rate limits (schema.limits.RateLimiter)
     #: WebSocket operations in flight per client (token or address), over all its connections
     ws_operations: Counter = field(default_factory=Counter)
+    feed_hub: Any = None  # the worker's one poller of the event feed (schema.subscriptions.FeedHub)
 
 
 @dataclass

@@ -90,3 +90,30 @@ async def test_escalating_overdue_contributions_works_for_an_imported_partnershi
     finally:
         await other.client.aclose()
         await other.app.state.partnerships.engine.dispose()
+
+
+def test_hook_tracing_answers_why_a_borough_got_its_quorum(monkeypatch, caplog):
+    """PARTNERSHIPS_TRACE_HOOKS=true: every hook call, its arguments and its answer reach the log."""
+    import logging
+
+    from core.config import get_settings
+    from core.enums import AgencyKind, GroupKind
+    from core.plugin_api import GroupRef, PartnerRef
+
+    monkeypatch.setenv("PARTNERSHIPS_TRACE_HOOKS", "true")
+    get_settings.cache_clear()
+    merton = discover().rules_for("merton")
+    group = GroupRef(id=1, code="mscp", name="Partnership", kind=GroupKind.PARTNERSHIP_BOARD)
+    partners = (PartnerRef("lbm", "Merton Council", AgencyKind.LOCAL_AUTHORITY),)
+    with caplog.at_level(logging.INFO, logger="partnerships.hooks"):
+        merton.quorum(group=group, seats=(), present=(), partners=partners)
+    traced = "\n".join(r.getMessage() for r in caplog.records if r.name == "partnerships.hooks")
+    assert "governance_quorum" in traced and "finish governance_quorum" in traced
+
+    monkeypatch.delenv("PARTNERSHIPS_TRACE_HOOKS")
+    get_settings.cache_clear()
+    caplog.clear()
+    quiet = discover().rules_for("merton")
+    with caplog.at_level(logging.INFO, logger="partnerships.hooks"):
+        quiet.quorum(group=group, seats=(), present=(), partners=partners)
+    assert not [r for r in caplog.records if r.name == "partnerships.hooks"]

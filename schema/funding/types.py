@@ -88,7 +88,7 @@ class Money:
         return None if pence is None else cls(pence=pence, display=rules.format_pence(pence))
 
 
-# ----------------------------------------------------------------------------- rules
+# ----------------------------------------------------------------------------- the partnership as its rules see it
 
 
 async def partner_refs(info: Info, partnership_id: int) -> tuple[tuple[rules.PartnerRef, ...], dict]:
@@ -100,7 +100,7 @@ async def partner_refs(info: Info, partnership_id: int) -> tuple[tuple[rules.Par
     lead = {sp.agency_id: sp.lead_role for sp in sps}
     refs = tuple(
         PartnerRef(code=a.code, name=a.name, kind=a.kind, statutory=a.pk in position,
-                         position=position.get(a.pk, 1000 + i), lead_role=lead.get(a.pk))
+                   position=position.get(a.pk, 1000 + i), lead_role=lead.get(a.pk))
         for i, a in enumerate(agencies)
     )
     return refs, {a.code: a for a in agencies}
