@@ -3,12 +3,14 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: run test check bench install schema clean system-deps
 
-# Debian packages the tests use: Graphviz lays out structure charts, Chromium renders the
-# overview page. Installed when missing and running as root (CI); otherwise say how.
-SYSTEM_PACKAGES := graphviz chromium
+# Debian packages: Graphviz lays out structure charts, Chromium renders the overview page and
+# GraphiQL in the tests, Node's npm installs GraphiQL (served by the app itself) and the
+# graphql-http audit. Installed when missing and running as root (CI); otherwise say how.
+SYSTEM_PACKAGES := graphviz chromium nodejs npm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,29 +18,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# GraphiQL's scripts and styles, and the graphql-http audit, at the versions package-lock.json pins.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing (GraphiQL is installed with it): sudo apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 system-deps:
-	@if command -v dot >/dev/null && command -v chromium >/dev/null; then :; \
+	@if command -v dot >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else echo "missing Debian packages: sudo apt-get install $(SYSTEM_PACKAGES)"; fi
 
 ## make run: migrate, load the four boroughs into the embedded SQLite file, serve GraphiQL on :8000
-run: install
+run: system-deps install
 	$(BIN)/partnerships db upgrade
 	$(BIN)/partnerships load
 	$(BIN)/partnerships serve
 
 ## make test: the whole suite, on SQLite and on PostgreSQL
-test: install system-deps
+test: system-deps install
 	$(BIN)/pytest -q
 
-## make check: lint, architecture rules (import cycles, plugin API, hookimpl registration), drift
+## make check: lint, architecture rules (import cycles, plugin API, hookimpl registration), drift,
+## breaking schema changes not listed in CHANGELOG.md
 check: install
 	$(BIN)/ruff check core schema plugins tests bench
 	$(BIN)/python -m core.kit.architecture
 	$(BIN)/partnerships export-schema --check
+	$(BIN)/python -m core.kit.schema_gate
 	$(BIN)/partnerships hooks-doc --check
 	$(BIN)/partnerships rules-doc --check
 	$(BIN)/partnerships config-docs --check
@@ -55,7 +65,7 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) partnerships.db partnerships.db-*
+	rm -rf $(VENV) node_modules partnerships.db partnerships.db-*
 
 ## make faults: restart the local PostgreSQL while writes are in flight (CI runs it too)
 faults: install

@@ -6,10 +6,25 @@ One class so the configuration reference in ``docs/`` can be generated from it.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _origins(value):
+    """Allowed origins as a comma-separated list (``https://a.example,https://b.example``),
+    a JSON list, or a list: browsers send origins without a trailing slash, so none is kept."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            value = json.loads(text)
+        else:
+            value = text.split(",")
+    return [str(origin).strip().rstrip("/") for origin in value if str(origin).strip()]
 
 
 class Settings(BaseSettings):
@@ -22,8 +37,12 @@ class Settings(BaseSettings):
     )
     production: bool = Field(
         default=False,
-        description="Mask internal errors, disable GraphiQL and introspection.",
+        description="Mask internal errors and serve no GraphiQL (introspection is a setting of its own).",
     )
+    introspection: bool = Field(
+        default=True, description="Answer introspection queries and serve the schema at `/schema.graphql`. On by "
+        "default, in production too: the schema of this open-data API is public (it is in the repository), and "
+        "codegen, GraphiQL and Postman read it from the server.")
     max_query_depth: int = Field(default=12, description="Deepest selection nesting accepted.")
     max_query_tokens: int = Field(default=2000, description="Most lexical tokens in a document.")
     max_aliases: int = Field(default=30, description="Most aliases in a document.")
@@ -78,6 +97,27 @@ class Settings(BaseSettings):
     response_cache_client_share: float = Field(
         default=0.25, gt=0, le=1, description="Most of the response cache (entries and bytes) one client's "
         "answers may fill; past it, that client's own least recently used answers go first.")
+    cache_control_max_age_s: int = Field(
+        default=0, ge=0, description="Seconds a browser or proxy may reuse a GraphQL GET answer or an export "
+        "(SVG, CSV, JSON, Markdown) without asking again (`Cache-Control: max-age`). 0: reuse only after "
+        "revalidating with the ETag (`no-cache`), since any write can change an answer.")
+    # Persisted documents: see docs/limits.md.
+    automatic_persisted_queries: bool = Field(
+        default=True, description="Accept Apollo's automatic persisted queries (a document's SHA-256 in "
+        "`extensions.persistedQuery.sha256Hash`): a client sends the hash alone once the server has seen the "
+        "document. Ignored when `trusted_documents` is set.")
+    persisted_queries_mb: int = Field(
+        default=8, ge=1, description="Most megabytes of automatically persisted documents kept per worker; the "
+        "least recently used go first (a client whose hash is forgotten is asked for the document again).")
+    trusted_documents: Path | None = Field(
+        default=None, description="A manifest of the operations the frontend ships (JSON: id → document, as "
+        "GraphQL Code Generator's client preset and Relay's persisted queries emit). When set, only those "
+        "operations run: by id (`extensions.persistedQuery.sha256Hash` or `documentId`), or as the exact text; "
+        "any other document is refused with `PERSISTED_QUERY_NOT_IN_LIST`.")
+    cors_allowed_origins: Annotated[list[str], NoDecode, BeforeValidator(_origins)] = Field(
+        default_factory=list, description="Origins whose pages may call the API from a browser (CORS and "
+        "WebSocket handshakes), comma-separated: `https://app.example.org,https://other.example`; `*` allows "
+        "any origin. Empty: browser pages on other origins cannot call it.")
     host: str = Field(default="127.0.0.1", description="Address `partnerships serve` listens on.")
     port: int = Field(default=8000, description="Port `partnerships serve` listens on.")
     # Operability (logs, metrics, backups): see docs/deployment.md.

@@ -4,11 +4,25 @@ Two families: *typed errors as data* (mutation payload unions — see ``schema.t
 and :class:`PublicError`, raised by query resolvers for a bad request (unknown code, page
 too large). Both reach the client unmasked; anything else is an internal error and is
 masked in production.
+
+One contract at every layer: whatever refuses a request — the transport (body size, media
+type, rate limit, authentication), the persisted-document check, parsing, validation, the
+cost limit, variable coercion, a resolver — answers JSON of the same shape,
+``{"errors": [{"message", "extensions": {"code", …}}]}``, and every error carries a code
+(:class:`ErrorCodes` gives one to the errors graphql-core raises without).
 """
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
+
+#: Codes of the errors graphql-core raises without one (the names Apollo Server uses, so
+#: clients' existing handling applies).
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+INTERNAL = "INTERNAL_SERVER_ERROR"
+#: How a masked internal error's message begins (the schema's MaskErrors message).
+MASKED_PREFIX = "Internal error"
 
 
 class PublicError(GraphQLError):
@@ -78,3 +92,52 @@ def error_body(message: str, code: str, **details) -> dict:
     """The answer to a request refused before (or instead of) GraphQL execution: the same
     shape as a GraphQL error, so a client reads every refusal by ``extensions.code``."""
     return {"errors": [{"message": message, "extensions": {"code": code, **details}}]}
+
+
+class RequestError(Exception):
+    """A GraphQL request refused before execution (a persisted document unknown or not
+    trusted, a document naming no runnable operation …): an answer with ``errors`` and no
+    ``data``. ``status`` is the HTTP status under ``application/graphql-response+json``;
+    ``json_status`` under ``application/json`` (the GraphQL-over-HTTP spec answers a
+    well-formed request 200 there; Apollo's persisted-query link expects it)."""
+
+    def __init__(self, message: str, code: str, status: int = 400, json_status: int | None = None, **details):
+        super().__init__(message)
+        self.message, self.code, self.status, self.details = message, code, status, details
+        self.json_status = status if json_status is None else json_status
+
+
+def code_of(error: GraphQLError, pre_execution: list[GraphQLError] | tuple = ()) -> str:
+    """The code of an error graphql-core or strawberry raised without one: a syntax error
+    (or one parse refused), a validation error (the document against the schema and the
+    limits), a variable's value refused before execution (no path: user input), or a
+    field's error that was not a :class:`PublicError` (masked: internal)."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str) and code:
+        return code
+    if isinstance(error, GraphQLSyntaxError) or isinstance(error.original_error, GraphQLSyntaxError):
+        return PARSE_FAILED
+    original = error.original_error
+    if error.message.startswith(MASKED_PREFIX) or (original is not None and not isinstance(original, GraphQLError)):
+        return INTERNAL
+    if error.path is None:
+        return VALIDATION_FAILED if any(error is e for e in pre_execution) else "BAD_USER_INPUT"
+    return INTERNAL
+
+
+def error_codes_extension():
+    """A schema extension that gives every error of an answer its ``extensions.code``, over
+    HTTP and WebSocket alike. First in the list, so it runs after masking."""
+    from strawberry.extensions import SchemaExtension
+
+    class ErrorCodes(SchemaExtension):
+        def on_operation(self):
+            yield
+            context = self.execution_context
+            result = context.result
+            pre = context.pre_execution_errors or ()
+            for error in (getattr(result, "errors", None) or ()):
+                if not (error.extensions or {}).get("code"):
+                    error.extensions = {**(error.extensions or {}), "code": code_of(error, pre)}
+
+    return ErrorCodes

@@ -119,7 +119,16 @@ def parse_query_params(params) -> dict:
             raise BadRequest("`variables` nests too deeply") from None
         except ValueError:
             raise BadRequest("`variables` is not valid JSON") from None
-    data = {"query": params.get("query"), "variables": variables or None, "operationName": params.get("operationName")}
+    extensions = params.get("extensions")
+    if extensions:  # persisted queries over GET (Apollo's `useGETForHashedQueries`)
+        try:
+            extensions = json.loads(extensions)
+        except (ValueError, RecursionError):
+            raise BadRequest("`extensions` is not valid JSON") from None
+        if not isinstance(extensions, dict):
+            raise BadRequest("`extensions` must be an object or null")
+    data = {"query": params.get("query"), "variables": variables or None, "operationName": params.get("operationName"),
+            "extensions": extensions or None, "documentId": params.get("documentId")}
     check_operation(data["query"], data["variables"], data["operationName"])
     return data
 

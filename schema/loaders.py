@@ -23,7 +23,7 @@ from core.models import Agency, Group, Partnership, Person, Seat, StatutoryPartn
 from core.models.group import in_force_on
 from core.read_policy import ReadPolicy
 from schema.errors import is_outage, outage_error
-from schema.types import structure as t
+from schema.structure import types as t
 
 # Plain rows (core tables, not ORM entities): the types' ``from_row`` read the same
 # attribute names from a Row, without the cost of building and tracking ORM objects.

@@ -30,17 +30,17 @@ from schema.funding import mutations as funding_m
 from schema.funding import queries as funding_q
 from schema.governance import mutations as governance_m
 from schema.governance import queries as governance_q
-from schema.mutations import integrations as integrations_m
-from schema.mutations.structure import StructureMutation
-from schema.queries import integrations as integrations_q
-from schema.queries.structure import StructureQuery
+from schema.integrations import mutations as integrations_m
+from schema.integrations import queries as integrations_q
 from schema.reviews import mutations as reviews_m
 from schema.reviews import queries as reviews_q
+from schema.structure import types as structure
+from schema.structure.mutations import StructureMutation
+from schema.structure.queries import StructureQuery
 from schema.subscriptions import Subscription
-from schema.types import structure
 
 #: Each domain contributes one query class and one mutation class (schema/<domain>/queries.py
-#: and mutations.py; structure and integrations still live in schema/queries and schema/mutations).
+#: and mutations.py).
 QUERIES: tuple[type, ...] = (
     StructureQuery, governance_q.Query, disputes_q.Query, funding_q.Query, reviews_q.Query, integrations_q.Query,
     compare_q.Query,

@@ -1,15 +1,20 @@
 """GraphQL subscriptions over WebSocket (`graphql-transport-ws`): the event feed, live.
 
-Each subscription polls the feed from its own last cursor, every
-``PARTNERSHIPS_EVENTS_POLL_INTERVAL_S`` seconds. That is simple and correct with any number
-of server processes: every subscriber, on whichever worker, reads the same ordered feed, so
-it sees every event it may see, once, in order — and a client that reconnects with the last
-cursor it received misses nothing.
+One poller per worker (:class:`FeedHub`) reads the feed every
+``PARTNERSHIPS_EVENTS_POLL_INTERVAL_S`` seconds — one statement, however many subscriptions
+are open — and hands each event to every subscriber it concerns, in memory: its partnership
+and types, and what the subscriber may see (the read policy, the same test the feed makes
+in SQL). That is correct with any number of server processes: every worker's poller reads
+the same ordered feed, so every subscriber sees every event it may see, once, in order —
+and a client that reconnects with the last cursor it received misses nothing. A subscriber
+that starts behind the poller (``after:`` an old cursor) or falls behind it (a slow
+client) catches up with reads of its own, then rejoins.
 
 Authentication: send ``{"authorization": "Bearer <token>"}`` as the ``connection_init``
-payload. A bad token closes the connection with 4403; none means the public. The token is
-checked again before every poll: once it is revoked or expires, the subscription ends with
-an ``UNAUTHENTICATED`` error instead of delivering what only that token could see.
+payload. A bad token closes the connection with 4403; none means the public. The tokens of
+all subscribers are checked again on every poll (one more statement): once one is revoked
+or expires, its subscriptions end with an ``UNAUTHENTICATED`` error instead of delivering
+what only that token could see — nothing the poll read is delivered to them.
 
 Every operation sent on a connection (queries and mutations too) is authorised as of the
 moment it arrives, gets its own loaders (it reads what is committed by then, not what an
@@ -23,7 +28,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated
 
@@ -36,16 +43,18 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types import Info
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
-from core.auth import MalformedAuthorization, bearer_token
+from core.auth import MalformedAuthorization, Principal, bearer_token
 from core.errors import InvalidInput
+from core.read_policy import ReadPolicy
 from core.services import events as ev
+from core.services import identity
 from core.services.identity import AuthenticationError, authenticate, recheck
 from core.services.webhooks import get_integration_settings
 from schema.errors import BadArgument, PublicError
+from schema.integrations.types import Event, EventType
 from schema.limits import BadRequest, check_operation, client_key
 from schema.loaders import Loaders
-from schema.queries.structure import partnership_by_code
-from schema.types.integrations import Event, EventType
+from schema.structure.queries import partnership_by_code
 
 #: Events read per poll; a subscriber far behind catches up in batches of this size.
 BATCH = 100
@@ -77,6 +86,131 @@ def poll_interval(info: Info) -> float:
     return float(configured if configured is not None else get_integration_settings().events_poll_interval_s)
 
 
+#: Polls' worth of events a subscriber may have waiting before it leaves the poller and
+#: catches up on its own (a client reading slower than the feed is written).
+BACKLOG = 20
+
+log = logging.getLogger("partnerships.subscriptions")
+
+
+class _FellBehind(Exception):
+    """Put in a subscriber's queue when it has too much waiting: it catches up on its own."""
+
+
+@dataclass(eq=False)
+class _Subscriber:
+    """One open ``events`` subscription, as the poller sees it."""
+
+    principal: Principal
+    partnership_id: int | None
+    types: frozenset[ev.EventType] | None
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+
+    def __post_init__(self) -> None:
+        self.policy = ReadPolicy(self.principal)
+
+    def wants(self, event: ev.FeedEvent) -> bool:
+        """What ``events.read`` would return this subscriber, decided for an event in hand."""
+        return ((self.partnership_id is None or event.partnership_id == self.partnership_id)
+                and (self.types is None or event.type in self.types)
+                and self.policy.sees_event(event.partnership_id, event.confidential))
+
+
+class FeedHub:
+    """A worker's one poller of the event feed, fanned out to its subscribers in memory.
+
+    Each poll is one statement for the events after the poller's cursor (every event of the
+    feed, whoever may see it) and, when a subscriber holds a token, one for the tokens'
+    state; then each event goes to the queue of every subscriber that :meth:`_Subscriber.wants`
+    it. The poller runs while anyone is subscribed and stops with the last one."""
+
+    #: Every event of the feed is read (visibility is decided per subscriber, in memory).
+    _EVERYTHING = Principal(label="event feed", platform_admin=True)
+
+    def __init__(self, sessions, interval: float, batch: int = BATCH):
+        self.sessions = sessions
+        self.interval = interval
+        self.batch = batch
+        self.polls = 0
+        self.cursor: int | None = None
+        self._subscribers: set[_Subscriber] = set()
+        self._task: asyncio.Task | None = None
+        #: A subscriber joins between polls, never during one: it gets every event after the
+        #: cursor it was given, from the next poll on.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def of(cls, state, interval: float) -> FeedHub:
+        if state.feed_hub is None:
+            state.feed_hub = cls(state.sessions, interval)
+        return state.feed_hub
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subscribers)
+
+    async def join(self, subscriber: _Subscriber) -> int:
+        """Start delivering to ``subscriber``; returns the cursor after which it gets events."""
+        async with self._lock:
+            if self.cursor is None:
+                async with self.sessions() as session:
+                    self.cursor = await ev.latest_id(session)
+            self._subscribers.add(subscriber)
+            if self._task is None or self._task.done():
+                self._task = asyncio.create_task(self._run(), name="event feed poller")
+            return self.cursor
+
+    def leave(self, subscriber: _Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+
+    async def _run(self) -> None:
+        try:
+            while self._subscribers:
+                try:
+                    async with self._lock:
+                        full = await self.poll()
+                except Exception as exc:  # the database is unwell: end the subscriptions, as each poll did
+                    log.exception("event feed poll failed")
+                    for subscriber in list(self._subscribers):
+                        subscriber.queue.put_nowait(exc)
+                    self._subscribers.clear()
+                    break
+                if not full:
+                    await asyncio.sleep(self.interval)
+        finally:
+            if not self._subscribers:
+                self.cursor = None  # the next subscriber starts from the feed's end, not an old cursor
+
+    async def poll(self) -> bool:
+        """One read of the feed, delivered; True when the batch was full (read again at once)."""
+        subscribers = list(self._subscribers)
+        tokens = {s.principal.token_id for s in subscribers if s.principal.token_id is not None}
+        async with self.sessions() as session:
+            batch = await ev.read(session, self._EVERYTHING, after=self.cursor, limit=self.batch)
+            # After the events: a token still valid now was valid when they were read.
+            lapsed = await identity.lapsed(session, tokens) if tokens else {}
+        self.polls += 1
+        if batch:
+            self.cursor = batch[-1].id
+        for subscriber in subscribers:
+            if subscriber not in self._subscribers:
+                continue  # left while the poll was reading
+            if subscriber.principal.token_id in lapsed:
+                self._subscribers.discard(subscriber)
+                subscriber.queue.put_nowait(PublicError(str(lapsed[subscriber.principal.token_id]),
+                                                        code="UNAUTHENTICATED"))
+                continue
+            wanted = [e for e in batch if subscriber.wants(e)]
+            if not wanted:
+                continue
+            if subscriber.queue.qsize() >= BACKLOG:
+                self._subscribers.discard(subscriber)
+                subscriber.queue.put_nowait(_FellBehind())
+                continue
+            subscriber.queue.put_nowait(wanted)
+        return len(batch) >= self.batch
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Domain events as they happen, in feed order, with the same visibility "
@@ -100,25 +234,38 @@ class Subscription:
         if cursor is None:
             async with ctx.sessions() as session:
                 cursor = await ev.latest_id(session)
-        interval = poll_interval(info)
-        while True:
-            async with ctx.sessions() as session:
-                try:
-                    await recheck(session, ctx.principal)
-                except AuthenticationError as exc:
-                    raise PublicError(str(exc), code="UNAUTHENTICATED") from None
-                # Every id up to the newest one is settled (the feed lock orders commits), so
-                # after a short batch the cursor may jump past events this subscriber cannot
-                # see instead of re-reading them on every poll.
-                newest = await ev.latest_id(session)
-                batch = await ev.read(session, ctx.principal, after=cursor, partnership_id=pid,
-                                      types=types, limit=BATCH, upto=newest)
-            for item in batch:
-                cursor = item.id
-                yield Event.from_feed(item)
-            if len(batch) < BATCH:
-                cursor = max(cursor, newest)
-                await asyncio.sleep(interval)
+        hub = FeedHub.of(ctx.state, poll_interval(info))
+        subscriber = _Subscriber(ctx.principal, pid, frozenset(types) if types else None)
+        try:
+            while True:
+                live_from = await hub.join(subscriber)
+                # Behind the poller (an old `after`, or fell behind): catch up with reads of
+                # our own up to where its deliveries start, checking the token before each.
+                while cursor < live_from:
+                    async with ctx.sessions() as session:
+                        try:
+                            await recheck(session, ctx.principal)
+                        except AuthenticationError as exc:
+                            raise PublicError(str(exc), code="UNAUTHENTICATED") from None
+                        batch = await ev.read(session, ctx.principal, after=cursor, partnership_id=pid,
+                                              types=types, limit=BATCH, upto=live_from)
+                    for item in batch:
+                        cursor = item.id
+                        yield Event.from_feed(item)
+                    if len(batch) < BATCH:
+                        cursor = live_from
+                while True:
+                    delivered = await subscriber.queue.get()
+                    if isinstance(delivered, _FellBehind):
+                        break
+                    if isinstance(delivered, Exception):
+                        raise delivered
+                    for item in delivered:
+                        if item.id > cursor:
+                            cursor = item.id
+                            yield Event.from_feed(item)
+        finally:
+            hub.leave(subscriber)
 
 
 # -- operations over a WebSocket --------------------------------------------------------------

@@ -9,7 +9,7 @@ NODE = "query ($id: ID!) { node(id: $id) { __typename id } }"
 
 async def test_every_node_type_in_the_schema_is_fetchable_by_node(api):
     from schema.nodes import DOMAIN_NODES
-    from schema.queries.structure import NODE_LOADERS
+    from schema.structure.queries import NODE_LOADERS
 
     body = await api.gql('{ __type(name: "Node") { possibleTypes { name } } }')
     names = {t["name"] for t in body["data"]["__type"]["possibleTypes"]}

@@ -68,7 +68,7 @@ async def test_request_log_line_has_request_id_operation_and_document_hash_but_n
 
 
 async def test_a_resolver_failure_is_logged_with_the_request_id_and_without_its_message(api, log_lines, monkeypatch):
-    import schema.queries.structure as structure
+    import schema.structure.queries as structure
 
     secret = f"SECRET-{uuid.uuid4().hex}"
 

@@ -101,7 +101,7 @@ async def test_a_request_frees_the_rows_it_loaded_when_it_ends(synthetic):
     partnerships left ~14 MB each time before this was so)."""
     import gc
 
-    from schema.types import structure
+    from schema.structure import types as structure
 
     api, codes = synthetic
     loaded = (structure.Seat, structure.Agency, structure.Group)

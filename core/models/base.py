@@ -1,5 +1,5 @@
 """Declarative base with a naming convention, so migrations name constraints the same on
-SQLite and PostgreSQL."""
+SQLite and PostgreSQL, and one datetime type that is UTC with an offset on both."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import enum
 
 from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -18,9 +19,34 @@ NAMING = {
 }
 
 
+class UTCDateTime(TypeDecorator):
+    """A point in time, always read back in UTC with its offset.
+
+    PostgreSQL's ``timestamptz`` keeps the instant; SQLite has no such type, and
+    SQLAlchemy writes the wall-clock digits without the offset and reads them back naive.
+    So values are converted to UTC on the way in (a naive one is taken to be UTC already,
+    as ``utcnow`` and every stored value are) and marked UTC on the way out: the API, the
+    event feed and webhook payloads then say ``+00:00`` on both databases, and code can
+    compare any two datetimes it reads.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
+    type_annotation_map = {dt.datetime: UTCDateTime()}
 
 
 def enum_column(cls: type[enum.Enum]) -> Enum:

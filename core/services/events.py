@@ -12,6 +12,13 @@ Events follow the authorization of what they describe: an event written with
 ``confidential=True`` is visible only to members of its partnership; others are public,
 like the published facts they change. Writes about credentials (API tokens, webhook
 endpoints) are not domain events and never appear.
+
+An event speaks the API's language, not the database's (:func:`present`): the object
+written is named by its GraphQL type and global ID (what ``node(id:)`` takes and every
+``id`` field returns), and ``before``/``after`` use the API's camelCase field names with
+every reference to another row as that row's global ID. The audit trail keeps the raw
+values; events are presented as they are read, so the feed, subscriptions and webhook
+payloads agree, and events written before this rule read the same way.
 """
 
 from __future__ import annotations
@@ -21,15 +28,18 @@ import binascii
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.utils.str_converters import to_camel_case
 
 from core.auth import Principal
 from core.errors import InvalidInput
 from core.models import AuditEvent, Partnership
 from core.models import audit as audit_model
+from core.models.base import Base
 
 
 class EventType(enum.StrEnum):
@@ -132,12 +142,91 @@ def decode_cursor(cursor: str | None) -> int:
         ) from None
 
 
+# -- presenting: the API's names and IDs ----------------------------------------------------
+
+#: Models whose GraphQL type has another name.
+API_TYPE_NAMES = {"Expenditure": "ExpenditureLine", "ChairSelectionRecord": "ChairSelection"}
+#: Entity names services write to the audit trail that are not their model's class name.
+_MODEL_NAMES = {"ChairSelection": "ChairSelectionRecord", "ExpenditureLine": "Expenditure"}
+
+
+def global_id(type_name: str, pk: Any) -> str:
+    """The API's global ID of an object: the same encoding as every GraphQL ``id``."""
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def api_type_name(entity_type: str) -> str:
+    """The GraphQL type an audited entity is read as (``Expenditure`` is an ``ExpenditureLine``)."""
+    return API_TYPE_NAMES.get(entity_type, entity_type)
+
+
+@cache
+def _references() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Which type each ``*_id`` key refers to, read off the models' foreign keys: per model
+    (``report_id`` is an AnnualReport on a copy, a ScrutinyReport on a recommendation), and
+    for every column name that refers to one type wherever it appears."""
+    by_table = {m.local_table.name: m.class_.__name__ for m in Base.registry.mappers}
+    per_model: dict[str, dict[str, str]] = {}
+    anywhere: dict[str, set[str]] = {}
+    for mapper in Base.registry.mappers:
+        refs = per_model.setdefault(mapper.class_.__name__, {})
+        for column in mapper.local_table.columns:
+            for fk in column.foreign_keys:
+                target = api_type_name(by_table[fk.column.table.name])
+                refs[column.name] = target
+                anywhere.setdefault(column.name, set()).add(target)
+    unique = {name: next(iter(types)) for name, types in anywhere.items() if len(types) == 1}
+    # A key named after a model that no column uses (``contribution_id`` in a list of what a
+    # write opened) refers to that model.
+    named = {f"{_snake(model)}_id": api_type_name(model) for model in by_table.values()}
+    return per_model, {**named, **unique}
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def referenced_type(entity_type: str, key: str) -> str | None:
+    """The API type a ``*_id`` key of an ``entity_type`` payload refers to (None: not a reference)."""
+    if not key.endswith("_id"):
+        return None
+    per_model, anywhere = _references()
+    own = per_model.get(_MODEL_NAMES.get(entity_type, entity_type), {})
+    return own.get(key) or anywhere.get(key)
+
+
+def present_values(entity_type: str, values: Any) -> Any:
+    """A before/after payload in the API's terms: camelCase keys, references as global IDs
+    (lists and nested objects too)."""
+    if isinstance(values, list):
+        return [present_values(entity_type, v) for v in values]
+    if not isinstance(values, dict):
+        return values
+    out = {}
+    for key, value in values.items():
+        target = referenced_type(entity_type, key) if isinstance(key, str) else None
+        if target is not None and isinstance(value, int | str) and not isinstance(value, bool):
+            out[to_camel_case(key)] = global_id(target, value)
+        else:
+            out[to_camel_case(key) if isinstance(key, str) else key] = present_values(entity_type, value)
+    return out
+
+
+def present(entity_type: str, entity_id: str | None, before: dict | None, after: dict | None
+            ) -> tuple[str, str | None, dict | None, dict | None]:
+    """An audited write as an event shows it: (API type name, global ID, before, after)."""
+    type_name = api_type_name(entity_type)
+    return (type_name, None if entity_id is None else global_id(type_name, entity_id),
+            present_values(entity_type, before), present_values(entity_type, after))
+
+
 # -- reading -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FeedEvent:
-    """One event as read from the feed: plain values, no ORM object."""
+    """One event as read from the feed: plain values, no ORM object, presented in the API's
+    terms (``entity_type`` a GraphQL type, ``entity_id`` a global ID; see :func:`present`)."""
 
     id: int
     type: EventType
@@ -165,19 +254,28 @@ class FeedEvent:
 def event_payload(event_id: int, type_: EventType, action: str, occurred_at: Any, partnership_code: str | None,
                   entity_type: str, entity_id: str | None, before: dict | None, after: dict | None,
                   confidential: bool) -> dict:
+    """The webhook body: the `Event` type's fields under the same names, values as the API
+    answers them (``entity_type``… are already presented, see :func:`present`)."""
     return {
-        "id": base64.urlsafe_b64encode(f"Event:{event_id}".encode()).decode().rstrip("="),
+        "id": global_id("Event", event_id),
         "cursor": encode_cursor(event_id),
         "type": type_.value,
         "action": action,
         "occurredAt": occurred_at.isoformat() if hasattr(occurred_at, "isoformat") else occurred_at,
-        "partnership": partnership_code,
+        "partnershipCode": partnership_code,
         "entityType": entity_type,
         "entityId": entity_id,
         "before": before,
         "after": after,
         "confidential": confidential,
     }
+
+
+def payload_of(event: AuditEvent, kind: EventType, partnership_code: str | None) -> dict:
+    """The webhook body for an audit row just written (the outbox calls this)."""
+    entity_type, entity_id, before, after = present(event.entity_type, event.entity_id, event.before, event.after)
+    return event_payload(event.id, kind, event.action, event.occurred_at, partnership_code, entity_type, entity_id,
+                         before, after, event.confidential)
 
 
 def actions_for(types: Iterable[EventType]) -> tuple[list[str], bool]:
@@ -225,10 +323,11 @@ def feed_query(principal: Principal, *, after: int = 0, partnership_id: int | No
 
 
 def to_feed_event(row: AuditEvent, code: str | None) -> FeedEvent:
+    entity_type, entity_id, before, after = present(row.entity_type, row.entity_id, row.before, row.after)
     return FeedEvent(
         id=row.id, type=event_type(row.action), action=row.action, occurred_at=row.occurred_at,
         partnership_id=row.partnership_id, partnership_code=code, actor=row.actor,
-        entity_type=row.entity_type, entity_id=row.entity_id, before=row.before, after=row.after,
+        entity_type=entity_type, entity_id=entity_id, before=before, after=after,
         confidential=row.confidential,
     )
 

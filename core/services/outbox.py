@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.models import AuditEvent, Partnership
 from core.models.base import utcnow
 from core.models.integrations import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from core.services.events import event_payload, event_type, is_feed_event
+from core.services.events import event_type, is_feed_event, payload_of
 
 
 async def enqueue(session: AsyncSession, event: AuditEvent) -> int:
@@ -31,8 +31,7 @@ async def enqueue(session: AsyncSession, event: AuditEvent) -> int:
     wanted = [(eid, code) for eid, types, code in rows if types is None or kind.value in types]
     if not wanted:
         return 0
-    payload = event_payload(event.id, kind, event.action, event.occurred_at, wanted[0][1], event.entity_type,
-                            event.entity_id, event.before, event.after, event.confidential)
+    payload = payload_of(event, kind, wanted[0][1])
     now = utcnow()
     session.add_all([
         WebhookDelivery(endpoint_id=eid, audit_event_id=event.id, event_type=kind.value, payload=payload,

@@ -18,9 +18,9 @@ from schema.compare.types import (
     current_financial_year,
 )
 from schema.errors import BadArgument
-from schema.queries.structure import partnership_by_code
+from schema.structure.queries import partnership_by_code
+from schema.structure.types import Partnership
 from schema.types.common import parse_year_arg
-from schema.types.structure import Partnership
 
 
 @strawberry.type

@@ -28,7 +28,7 @@ from schema.governance.types import comparison_for, rule_context
 from schema.reviews.types import timescales
 from schema.types.common import Source, source_of
 
-PartnershipT = Annotated["Partnership", strawberry.lazy("schema.types.structure")]  # noqa: F821
+PartnershipT = Annotated["Partnership", strawberry.lazy("schema.structure.types")]  # noqa: F821
 
 
 @strawberry.enum(description="What to compare across partnerships.")

@@ -1,4 +1,4 @@
-"""Disputes fields on the structure types (mixed into Partnership by schema/types/structure.py)."""
+"""Disputes fields on the structure types (mixed into Partnership by schema/structure/types.py)."""
 
 from __future__ import annotations
 

@@ -19,8 +19,8 @@ from schema.disputes.types import (
     EscalationLadder,
     ladder_for,
 )
+from schema.structure.types import Partnership
 from schema.types.common import from_global_id
-from schema.types.structure import Partnership
 
 
 @strawberry.type

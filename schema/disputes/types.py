@@ -32,13 +32,13 @@ from schema.disputes.loaders import (
 from schema.types.common import Node, Role, Source, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from schema.types.structure import Agency, Group, Partnership, Person, Seat
+    from schema.structure.types import Agency, Group, Partnership, Person, Seat
 
-AgencyRef = Annotated["Agency", strawberry.lazy("schema.types.structure")]
-GroupRef = Annotated["Group", strawberry.lazy("schema.types.structure")]
-PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.types.structure")]
-PersonRef = Annotated["Person", strawberry.lazy("schema.types.structure")]
-SeatRef = Annotated["Seat", strawberry.lazy("schema.types.structure")]
+AgencyRef = Annotated["Agency", strawberry.lazy("schema.structure.types")]
+GroupRef = Annotated["Group", strawberry.lazy("schema.structure.types")]
+PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.structure.types")]
+PersonRef = Annotated["Person", strawberry.lazy("schema.structure.types")]
+SeatRef = Annotated["Seat", strawberry.lazy("schema.structure.types")]
 
 DisputeKind = strawberry.enum(rules.DisputeKind, description="What a dispute is about.")
 DisputeAction = strawberry.enum(rules.DisputeAction, description="What the role acting at a stage may do.")

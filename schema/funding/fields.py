@@ -1,5 +1,5 @@
 """Funding fields on the structure types (mixed into Partnership and Agency by
-schema/types/structure.py)."""
+schema/structure/types.py)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from strawberry.types import Info
 
 from core.models import Partnership as PartnershipModel
 from schema.funding.types import FundingYear
+from schema.structure.types import Partnership
 from schema.types.common import parse_year_arg
-from schema.types.structure import Partnership
 
 
 @strawberry.type

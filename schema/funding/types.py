@@ -37,11 +37,11 @@ from schema.types.common import Node, Source, source_of
 from schema.types.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from schema.types.structure import Agency, Group, Partnership
+    from schema.structure.types import Agency, Group, Partnership
 
-AgencyRef = Annotated["Agency", strawberry.lazy("schema.types.structure")]
-GroupRef = Annotated["Group", strawberry.lazy("schema.types.structure")]
-PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.types.structure")]
+AgencyRef = Annotated["Agency", strawberry.lazy("schema.structure.types")]
+GroupRef = Annotated["Group", strawberry.lazy("schema.structure.types")]
+PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.structure.types")]
 
 
 def _parse_pence(value: object) -> int:

@@ -1,5 +1,5 @@
 """Governance fields on the structure types (mixed into Partnership and Group by
-schema/types/structure.py)."""
+schema/structure/types.py)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ appointments, attendance concerns and the cross-borough comparison. They wrap th
 rules (``Registry.rules_for``) seen from the request's loaders.
 
 Structure types are referred to lazily (this module is imported by schema/governance/fields.py,
-which schema/types/structure.py imports).
+which schema/structure/types.py imports).
 """
 
 from __future__ import annotations
@@ -44,13 +44,13 @@ from schema.governance.loaders import (
 from schema.types.common import ChairBasis, Node, Source, from_global_id, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from schema.types.structure import Agency, Group, Partnership, Person, Seat
+    from schema.structure.types import Agency, Group, Partnership, Person, Seat
 
-GroupT = Annotated["Group", strawberry.lazy("schema.types.structure")]
-SeatT = Annotated["Seat", strawberry.lazy("schema.types.structure")]
-AgencyT = Annotated["Agency", strawberry.lazy("schema.types.structure")]
-PartnershipT = Annotated["Partnership", strawberry.lazy("schema.types.structure")]
-PersonT = Annotated["Person", strawberry.lazy("schema.types.structure")]
+GroupT = Annotated["Group", strawberry.lazy("schema.structure.types")]
+SeatT = Annotated["Seat", strawberry.lazy("schema.structure.types")]
+AgencyT = Annotated["Agency", strawberry.lazy("schema.structure.types")]
+PartnershipT = Annotated["Partnership", strawberry.lazy("schema.structure.types")]
+PersonT = Annotated["Person", strawberry.lazy("schema.structure.types")]
 
 MeetingStatus = strawberry.enum(rules.MeetingStatus, description="Whether a meeting is scheduled, held or cancelled.")
 AttendanceStatus = strawberry.enum(

@@ -43,9 +43,9 @@ from schema.reviews.loaders import (
 from schema.types.common import Node, Source, source_of, to_global_id
 
 if TYPE_CHECKING:  # pragma: no cover
-    from schema.types.structure import Partnership
+    from schema.structure.types import Partnership
 
-PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.types.structure")]
+PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.structure.types")]
 
 IncidentStage = strawberry.enum(rules.IncidentStage, description="Where a serious incident has got to (WT2018 ch.4 order).")
 ReviewDecision = strawberry.enum(rules.ReviewDecision, description="The decision after a rapid review.")

@@ -1,4 +1,4 @@
-"""Rulebook fields on the structure types (mixed into Partnership by schema/types/structure.py)."""
+"""Rulebook fields on the structure types (mixed into Partnership by schema/structure/types.py)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ from strawberry.types import Info
 from core.enums import Role as CoreRole
 from core.models import Agency as AgencyModel
 from core.models import Partnership as PartnershipModel
+from schema.audit.types import AuditEventConnection, audit_page
 from schema.errors import NotFound
 from schema.nodes import DOMAIN_NODES, batch_for
-from schema.types.audit import AuditEventConnection, audit_page
+from schema.structure.types import Agency, Partnership
 from schema.types.common import After, AgencyKind, Connection, First, Node, from_global_id, paginate
-from schema.types.structure import Agency, Partnership
 
 #: Node types fetchable by `node(id:)`, with the loader that fetches each.
 NODE_LOADERS = {

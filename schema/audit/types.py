@@ -14,12 +14,12 @@ import binascii
 import datetime as dt
 
 import strawberry
-from sqlalchemy import func, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from core import models
 from core.services.audit import redact_payload
+from schema.audit.loaders import trail_page
 from schema.errors import BadArgument
 from schema.types.common import Node, PageInfo
 
@@ -90,13 +90,7 @@ async def audit_page(info: Info, partnership_pk: int, first: int | None, after: 
     rows: list[models.AuditEvent] = []
     total = 0
     if visible:
-        stmt = select(models.AuditEvent).where(models.AuditEvent.partnership_id == partnership_pk)
-        if before_id is not None:
-            stmt = stmt.where(models.AuditEvent.id < before_id)
-        async with info.context.sessions() as session:
-            rows = list((await session.scalars(stmt.order_by(models.AuditEvent.id.desc()).limit(size + 1))).all())
-            total = await session.scalar(select(func.count()).select_from(models.AuditEvent)
-                                         .where(models.AuditEvent.partnership_id == partnership_pk)) or 0
+        rows, total = await trail_page(info.context.sessions, partnership_pk, before_id, size)
     edges = [AuditEventEdge(cursor=encode_cursor(e.id), node=AuditEvent.from_row(e)) for e in rows[:size]]
     return AuditEventConnection(
         page_info=PageInfo(

@@ -7,16 +7,16 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from sqlalchemy import select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from core.models import integrations as m
 from core.services import events as ev
+from schema.integrations.loaders import attempts_by_delivery
 from schema.types.common import PageInfo, to_global_id
 
 if TYPE_CHECKING:
-    from schema.types.structure import Partnership
+    from schema.structure.types import Partnership
 
 EventType = strawberry.enum(ev.EventType, description="What happened: the kind of a domain event.")
 DeliveryStatus = strawberry.enum(m.DeliveryStatus, description="Where a webhook delivery stands.")
@@ -50,7 +50,7 @@ class Event:
     @strawberry.field(description="The partnership it concerns, if any.")
     async def partnership(
         self, info: Info
-    ) -> Annotated[Partnership, strawberry.lazy("schema.types.structure")] | None:
+    ) -> Annotated[Partnership, strawberry.lazy("schema.structure.types")] | None:
         if self.partnership_pk is None:
             return None
         return await info.context.loaders.partnership_by_id.load(self.partnership_pk)
@@ -120,17 +120,6 @@ class WebhookAttempt:
                    succeeded=a.succeeded, duration_ms=a.duration_ms)
 
 
-async def attempts_by_delivery(loaders, keys: list[int]) -> list[list[WebhookAttempt]]:
-    rows = await loaders.rows(
-        select(m.WebhookAttempt).where(m.WebhookAttempt.delivery_id.in_(keys))
-        .order_by(m.WebhookAttempt.delivery_id, m.WebhookAttempt.number)
-    )
-    grouped: dict[int, list[WebhookAttempt]] = {k: [] for k in keys}
-    for (a,) in rows:
-        grouped[a.delivery_id].append(WebhookAttempt.from_row(a))
-    return [grouped[k] for k in keys]
-
-
 @strawberry.type(description="One event owed to one endpoint, and every attempt to send it.")
 class WebhookDelivery:
     pk: strawberry.Private[int]
@@ -157,7 +146,7 @@ class WebhookDelivery:
 
     @strawberry.field(description="Every attempt, first to last.")
     async def attempts(self, info: Info) -> list[WebhookAttempt]:
-        return await info.context.loaders.of(attempts_by_delivery).load(self.pk)
+        return [WebhookAttempt.from_row(a) for a in await info.context.loaders.of(attempts_by_delivery).load(self.pk)]
 
     @classmethod
     def from_row(cls, d: m.WebhookDelivery, cursor: str) -> WebhookDelivery:

@@ -8,9 +8,9 @@ import strawberry
 from strawberry.types import Info
 
 from core.services import webhooks
+from schema.integrations.types import EventType, WebhookEndpoint
 from schema.mutations.base import decode_id, run_write
 from schema.types.errors import NotAuthorizedError, NotFoundError, ValidationError
-from schema.types.integrations import EventType, WebhookEndpoint
 
 
 @strawberry.input(description="A URL to receive a partnership's events, signed with a shared secret.")

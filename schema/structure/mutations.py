@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from core.services import structure
 from schema.mutations.base import decode_id, run_write
+from schema.structure.types import Seat
 from schema.types.common import SeatRole
 from schema.types.errors import ConflictError, NotAuthorizedError, NotFoundError, ValidationError
-from schema.types.structure import Seat
 
 
 @strawberry.input(description="A seat to add to a group.")

@@ -16,9 +16,7 @@ from core.models.integrations import WebhookDelivery as DeliveryModel
 from core.models.integrations import WebhookEndpoint as EndpointModel
 from core.services import events as ev
 from schema.errors import BadArgument
-from schema.queries.structure import partnership_by_code
-from schema.types.common import First, PageInfo, from_global_id
-from schema.types.integrations import (
+from schema.integrations.types import (
     DeliveryStatus,
     Event,
     EventConnection,
@@ -28,6 +26,8 @@ from schema.types.integrations import (
     WebhookDeliveryConnection,
     WebhookEndpoint,
 )
+from schema.structure.queries import partnership_by_code
+from schema.types.common import First, PageInfo, from_global_id
 
 EventsAfter = Annotated[str | None, strawberry.argument(
     description="Return events after this cursor (an event's `cursor` or a page's `endCursor`); omit to start "
