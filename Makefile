@@ -33,7 +33,7 @@ system-deps:
 	else echo "missing Debian packages: sudo apt-get install $(SYSTEM_PACKAGES)"; fi
 
 ## make run: migrate, load the four boroughs into the embedded SQLite file, serve GraphiQL on :8000
-run: system-deps install
+run: install
 	$(BIN)/partnerships db upgrade
 	$(BIN)/partnerships load
 	$(BIN)/partnerships serve

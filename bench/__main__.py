@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--pg", default=os.environ.get("PARTNERSHIPS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432"),
                     help="PostgreSQL server to create the benchmark database on")
     ap.add_argument("--port", type=int, default=0, help="first port to serve on (default: free ports)")
+    ap.add_argument("--subscriptions", type=int, default=10_000,
+                    help="open `events` subscriptions on one worker for the subscription scenario (10000; 0: skip)")
+    ap.add_argument("--only-subscriptions", action="store_true", help="run the subscription scenario alone")
     ap.add_argument("--out", type=Path, default=None,
                     help=f"write the results here (default {RESULTS.relative_to(ROOT)}; --quick writes nothing)")
     args = ap.parse_args(argv)
@@ -64,6 +67,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             args.partnerships = 10
         if "--duration" not in (argv or sys.argv):
             args.duration = 2.0
+        if "--subscriptions" not in (argv or sys.argv):
+            args.subscriptions = 200
     if args.warmup is None:
         args.warmup = min(2.0, args.duration / 5)
     if args.out is None and not args.quick:
@@ -169,6 +174,7 @@ class Report:
     dataset: str = ""
     load_start: str = field(default_factory=lambda: loadavg())
     notes: list[str] = field(default_factory=list)
+    subscriptions: dict | None = None  # bench.subscriptions.measure's figures
 
     def floor_rps(self) -> float | None:
         return next((r.rps for r in self.rows if r.server == "floor" and r.rps), None)
@@ -206,6 +212,13 @@ class Report:
         if peaks:
             peak = max(peaks) / 1024
             lines.append(f"| peak RSS of one worker: < 300 MB | {peak:.0f} MB | {'yes' if peak < 300 else 'NO'} |")
+        sub = self.subscriptions
+        if sub is not None:
+            n, rate, p99 = sub["subscriptions"], sub["statements_per_s"], sub["p99_ms"]
+            lines.append(f"| {n:,} subscriptions on one worker: ≤ 2 database statements/s | {rate:.2f}/s | "
+                         f"{'yes' if rate <= 2 else 'NO'} |")
+            lines.append(f"| {n:,} subscriptions: event latency p99 < 2 s | "
+                         f"{_ms(p99)} ms | {'yes' if p99 is not None and p99 < 2000 and not sub['missing'] else 'NO'} |")
         errors = sum(r.result["errors"] for r in self.rows if r.result)
         lines.append(f"| no failed requests | {errors} errors | {'yes' if errors == 0 else 'NO'} |")
         return "\n".join(lines)
@@ -223,6 +236,14 @@ class Report:
                 cells = [r.scenario, r.server, f"{res['rps']:.1f}", ratio, _ms(res["p50_ms"]), _ms(res["p99_ms"]),
                          _fmt(r.statements), str(res["errors"])]
             lines.append("| " + " | ".join(cells) + " |")
+        sub = self.subscriptions
+        if sub is not None:
+            lines += ["", "| subscriptions | connections | events | delivered | statements/s | latency p50 ms | "
+                      "p99 ms | max ms | errors |", "|---|---|---|---|---|---|---|---|---|",
+                      f"| {sub['subscriptions']:,} | {sub['connections']} | {sub['events']} | "
+                      f"{sub['delivered']:,} of {sub['expected']:,} | {sub['statements_per_s']:.2f} "
+                      f"({sub['statements']} in {sub['window_s']:.0f} s) | {_ms(sub['p50_ms'])} | {_ms(sub['p99_ms'])} | "
+                      f"{_ms(sub['max_ms'])} | {sub['errors']} |"]
         lines += ["", "| server | peak RSS (VmHWM) |", "|---|---|"]
         for s in self.servers:
             lines.append(f"| {s.name} | {s.peak_rss_kb / 1024:.0f} MB |" if s.peak_rss_kb else f"| {s.name} | n/a |")
@@ -256,7 +277,11 @@ class Report:
             "aspect and every cell in full; `overdue`: the required arguments filled in, scalars selected three "
             "levels deep from introspection). "
             "`× floor` = requests/s divided by the floor's. SQL/req counted in-process on one request of each kind "
-            "(`before_cursor_execute`), including authentication and the cache's version read.",
+            "(`before_cursor_execute`), including authentication and the cache's version read. "
+            "*subscriptions* = `bench/subscriptions.py`: that many `subscription { events { cursor } }` open on one "
+            "worker (100 to a WebSocket, every tenth WebSocket with a business-unit token, the rest public), one "
+            "audited write a second made by the harness on its own connection; statements/s counted in the server "
+            "process over the writes' window, latency from each write's commit to its arrival on every subscription.",
         ]
         if self.notes:
             out += ["", "Notes:", ""] + [f"- {n}" for n in self.notes]
@@ -562,6 +587,10 @@ async def main_async(args: argparse.Namespace) -> Report:
             for e in result["first_errors"]:
                 print(f"    error: {e}", flush=True)
 
+        if args.only_subscriptions:
+            await run_subscriptions(args, report, url, fx, tmp, site, logs)
+            return report
+
         # the floor
         fport = free_port(port)
         floor_server = Server("floor", [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory",
@@ -601,6 +630,8 @@ async def main_async(args: argparse.Namespace) -> Report:
                     load(server, sname, kinds, statements)
             finally:
                 server.stop()
+        if args.subscriptions:
+            await run_subscriptions(args, report, url, fx, tmp, site, logs)
         for name, what in fx.extra_queries.items():
             if isinstance(what, str):
                 report.rows.append(Row(f"{name} over all {len(fx.codes)}", "api", note=what))
@@ -612,6 +643,44 @@ async def main_async(args: argparse.Namespace) -> Report:
         if db_name:
             await drop_database(args.pg, db_name)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+async def run_subscriptions(args, report: Report, url: str, fx: Fixture, tmp: Path, site: Path, logs: Path) -> None:
+    """`args.subscriptions` open subscriptions on one worker (bench.subscriptions)."""
+    from bench import subscriptions
+    from bench.synthetic import DATA_ENV
+
+    port = free_port(0)
+    counts = tmp / "statements.count"
+    per_connection = 100
+    env = {**os.environ, "PARTNERSHIPS_DATABASE_URL": url, DATA_ENV: str(tmp / "data"),
+           "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]), "PARTNERSHIPS_RATE_LIMIT": "",
+           "PARTNERSHIPS_MAX_SUBSCRIPTIONS_PER_CONNECTION": str(per_connection),
+           "PARTNERSHIPS_MAX_SUBSCRIPTIONS_PER_CLIENT": str(max(args.subscriptions, 1)),
+           "PARTNERSHIPS_LOG_LEVEL": "WARNING"}
+    env.pop("PARTNERSHIPS_PRODUCTION", None)
+    env.pop("PARTNERSHIPS_EVENTS_POLL_INTERVAL_S", None)  # the default: a poll a second
+    server = Server("api, subscriptions", [str(BIN / "python"), "-m", "bench.subscriptions", "serve", "--port",
+                                           str(port), "--counts", str(counts)], env, port, logs / "subscriptions.log")
+    report.servers.append(server)
+    server.start()
+    print(f"subscriptions: one worker on :{port}, {args.subscriptions:,} subscriptions", flush=True)
+    try:
+        result = await subscriptions.measure(
+            url=url, port=port, counts=counts, subscriptions=args.subscriptions, per_connection=per_connection,
+            tokens=[w["token"] for w in fx.writers], duration=max(10.0, args.duration * 2), partnership_id=None)
+    except Exception:
+        print(f"server log (last lines):\n{server.log.read_text()[-3000:]}", file=sys.stderr)
+        raise
+    finally:
+        server.stop()
+    report.subscriptions = result
+    print(f"  {result['subscriptions']:,} subscriptions: {result['statements_per_s']:.2f} statements/s, latency p50 "
+          f"{_ms(result['p50_ms'])} ms p99 {_ms(result['p99_ms'])} ms max {_ms(result['max_ms'])} ms, delivered "
+          f"{result['delivered']:,} of {result['expected']:,}, errors {result['errors']} "
+          f"(connected in {result['connect_s']:.0f} s, all live in {result['ready_s']:.0f} s)", flush=True)
+    for e in result["first_errors"]:
+        print(f"    error: {e}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

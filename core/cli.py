@@ -165,19 +165,54 @@ def token_create(partnership: str | None, role: str, label: str, days: int | Non
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     click.echo(issued.secret)
-    click.echo(f"token {issued.id}, expires {issued.expires_at:%Y-%m-%d %H:%M} UTC", err=True)
+    click.echo(f"token {issued.prefix} (number {issued.id}), expires {issued.expires_at:%Y-%m-%d %H:%M} UTC; "
+               f"revoke it with: partnerships token revoke {issued.prefix}", err=True)
+
+
+@token.command("list")
+@click.option("--partnership", "partnership", default=None, help="Only this partnership's tokens.")
+def token_list(partnership: str | None) -> None:
+    """List tokens: the prefix that names each (as `token revoke` takes it), role, partnership,
+    label, dates and whether it is live, expired or revoked. Never a secret."""
+    from core.models.base import utcnow
+    from core.services.identity import list_tokens
+
+    rows = asyncio.run(_with_session(lambda s: list_tokens(s, partnership)))
+    now = utcnow()
+
+    def day(value) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value is not None else "-"
+
+    table = [("TOKEN", "NUMBER", "ROLE", "PARTNERSHIP", "STATUS", "CREATED", "EXPIRES", "LAST USED", "LABEL")]
+    table += [(t.prefix, str(t.id), t.role.value.lower(), t.partnership or "(all)", t.status(now), day(t.created_at),
+               day(t.expires_at), day(t.last_used_at), t.label) for t in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
+    for r in table:
+        click.echo("  ".join([c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]).rstrip())
+    click.echo(f"{len(rows)} token(s); times in UTC", err=True)
 
 
 @token.command("revoke")
-@click.argument("token_id", type=int)
-def token_revoke(token_id: int) -> None:
-    """Revoke a token by its number."""
-    from core.services.identity import revoke_token
+@click.argument("token")
+def token_revoke(token: str) -> None:
+    """Revoke a token: its prefix (as printed at creation and by `token list`), the whole
+    token, or token:<number> as the audit trail names it."""
+    from core.services.identity import TokenError, find_token, revoke_token
 
-    if not asyncio.run(_with_session(lambda s: revoke_token(s, token_id))):
-        click.echo(f"error: no live token {token_id}", err=True)
+    async def revoke(session):
+        token_id = await find_token(session, token)
+        return token_id, await revoke_token(session, token_id)
+
+    try:
+        token_id, done = asyncio.run(_with_session(revoke))
+    except TokenError as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"token {token_id} revoked")
+    name = token.split("_")[1] if token.startswith("pgt_") else token
+    if not done:
+        click.echo(f"error: no live token {name} (it is already revoked)", err=True)
+        sys.exit(2)
+    click.echo(f"token {name} (number {token_id}) revoked")
 
 
 @main.command("export")

@@ -6,7 +6,6 @@ One class so the configuration reference in ``docs/`` can be generated from it.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
@@ -101,7 +100,7 @@ class Settings(BaseSettings):
         default=0, ge=0, description="Seconds a browser or proxy may reuse a GraphQL GET answer or an export "
         "(SVG, CSV, JSON, Markdown) without asking again (`Cache-Control: max-age`). 0: reuse only after "
         "revalidating with the ETag (`no-cache`), since any write can change an answer.")
-    # Persisted documents: see docs/limits.md.
+    # Persisted and trusted documents: see docs/api.md.
     automatic_persisted_queries: bool = Field(
         default=True, description="Accept Apollo's automatic persisted queries (a document's SHA-256 in "
         "`extensions.persistedQuery.sha256Hash`): a client sends the hash alone once the server has seen the "
@@ -109,8 +108,8 @@ class Settings(BaseSettings):
     persisted_queries_mb: int = Field(
         default=8, ge=1, description="Most megabytes of automatically persisted documents kept per worker; the "
         "least recently used go first (a client whose hash is forgotten is asked for the document again).")
-    trusted_documents: Path | None = Field(
-        default=None, description="A manifest of the operations the frontend ships (JSON: id → document, as "
+    trusted_documents: str | None = Field(
+        default=None, description="Path of a manifest of the operations the frontend ships (JSON: id → document, as "
         "GraphQL Code Generator's client preset and Relay's persisted queries emit). When set, only those "
         "operations run: by id (`extensions.persistedQuery.sha256Hash` or `documentId`), or as the exact text; "
         "any other document is refused with `PERSISTED_QUERY_NOT_IN_LIST`.")

@@ -20,7 +20,6 @@ the webhook worker's lines come out in the same format with the same request id)
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import logging
 import re
@@ -29,7 +28,6 @@ import time
 import traceback
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import IO, Any
 
 import structlog
@@ -89,66 +87,6 @@ def request_id_from(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def document_hash(document: str) -> str:
-    """SHA-256 (hex) of a GraphQL document as sent: identifies the query without logging it."""
-    return hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@lru_cache(maxsize=512)
-def _operations(document: str, max_tokens: int) -> tuple[tuple[str, str | None], ...]:
-    """(type, name) of each operation in a document; () when it does not parse."""
-    from graphql import GraphQLError
-    from graphql.language import OperationDefinitionNode, parse
-
-    try:
-        ast = parse(document, no_location=True, max_tokens=max_tokens)
-    except (GraphQLError, RecursionError):
-        return ()
-    return tuple(
-        (d.operation.value, d.name.value if d.name else None)
-        for d in ast.definitions
-        if isinstance(d, OperationDefinitionNode)
-    )
-
-
-def describe_operation(document: str, operation_name: str | None, max_tokens: int = 2000) -> tuple[str | None, str | None]:
-    """(operation name, operation type) of the operation a request runs.
-
-    The name is the request's ``operationName`` when given, else the name of the document's
-    only operation ("anonymous" when it has none); the type is query/mutation/subscription.
-    """
-    operations = _operations(document, max_tokens)
-    if operation_name:
-        kind = next((t for t, n in operations if n == operation_name), None)
-        return operation_name, kind
-    if len(operations) == 1:
-        kind, name = operations[0]
-        return name or "anonymous", kind
-    return None, None
-
-
-def _graphql_request(method: str, query_string: bytes, body: bytes, content_type: str) -> tuple[str | None, str | None]:
-    """(document, operationName) of a GraphQL HTTP request, read without keeping variables."""
-    if method == "GET":
-        from urllib.parse import parse_qs
-
-        params = parse_qs(query_string.decode("latin-1"))
-        document = params.get("query", [None])[0]
-        operation = params.get("operationName", [None])[0]
-        return document, operation
-    if "json" not in content_type:
-        return None, None
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # not JSON, or nested too deep for a request (refused as such)
-        return None, None
-    if not isinstance(data, dict):
-        return None, None
-    document, operation = data.get("query"), data.get("operationName")
-    return (document if isinstance(document, str) else None,
-            operation if isinstance(operation, str) else None)
-
-
 def outcome_of(status: int, error_codes: list[str]) -> str:
     """ok | error (GraphQL errors in a 200 answer) | rejected (4xx) | unavailable (503) | failed (5xx)."""
     if status == 503:
@@ -161,12 +99,12 @@ def outcome_of(status: int, error_codes: list[str]) -> str:
 
 
 class RequestContext:
-    """ASGI middleware, outermost: request id, the request log line, request metrics.
+    """ASGI middleware: request id, the request log line, request metrics.
 
-    The request body is observed as the application reads it (never read ahead, never kept
-    beyond ``max_body_bytes``), so the operation name and document hash cost nothing extra.
-    An exception that escapes the application is logged (type and frames) and answered with
-    a 500 that carries the request id.
+    The GraphQL endpoint names the operation and the document's hash on the request's
+    :class:`RequestInfo` from the one parse it makes of the document (nothing here reads or
+    parses the body again). An exception that escapes the application is logged (type and
+    frames) and answered with a 500 that carries the request id.
     """
 
     def __init__(self, app, settings: Settings, graphql_path: str = "/graphql"):
@@ -182,17 +120,9 @@ class RequestContext:
         info = RequestInfo(request_id=request_id_from(incoming.decode("latin-1") if incoming else None),
                            method=scope.get("method", ""), path=scope.get("path", ""))
         is_graphql = info.path == self.graphql_path
-        body = bytearray()
-        cap = self.settings.max_body_bytes + 1
         status = 0
         crashed = False
         cache: str | None = None
-
-        async def observed_receive():
-            message = await receive()
-            if is_graphql and message.get("type") == "http.request" and len(body) < cap:
-                body.extend(message.get("body", b"")[: cap - len(body)])
-            return message
 
         async def send_with_id(message):
             nonlocal status, cache
@@ -211,7 +141,7 @@ class RequestContext:
         try:
             with structlog.contextvars.bound_contextvars(request_id=info.request_id):
                 try:
-                    await self.app(scope, observed_receive, send_with_id)
+                    await self.app(scope, receive, send_with_id)
                 except Exception as exc:
                     crashed = True
                     log.error("unhandled exception", **exception_fields(exc))
@@ -221,14 +151,6 @@ class RequestContext:
                     await _internal_error(send_with_id, info.request_id)
                 finally:
                     duration = time.perf_counter() - started
-                    if is_graphql:
-                        document, operation = _graphql_request(
-                            info.method, scope.get("query_string", b""), bytes(body),
-                            headers.get(b"content-type", b"").decode("latin-1"))
-                        if document is not None:
-                            info.document_sha256 = document_hash(document)
-                            info.operation, info.operation_type = describe_operation(
-                                document, operation, self.settings.max_query_tokens)
                     route = scope.get("route")
                     route_path = getattr(route, "path", None) or "unmatched"
                     outcome = "failed" if crashed else outcome_of(status, info.error_codes)

@@ -1,37 +1,58 @@
-"""The ASGI application: `/graphql` (GraphiQL in development), `/healthz`, `/readyz`, `/metrics`."""
+"""The ASGI application: `/graphql` (GraphiQL in development), `/schema.graphql`, `/healthz`,
+`/readyz`, `/metrics`, the open-data exports.
+
+`/graphql` speaks the GraphQL-over-HTTP spec: `application/json` and
+`application/graphql-response+json` by the request's `Accept` (under the latter, a request
+error — no `data` — is a 4xx), JSON for every refusal at every layer (see schema.errors),
+persisted and trusted documents (schema.documents), and CORS for the origins the
+`cors_allowed_origins` setting names.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import gc
 import json
 
+import mimeparse
 import orjson
 import structlog
 from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as RouteException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from core import metrics
 from core.auth import ANONYMOUS, MalformedAuthorization, bearer_token
 from core.config import Settings, get_settings
 from core.db import create_engine, session_factory
-from core.logging import RequestContext, configure_logging, current_request
+from core.logging import REQUEST_ID_HEADER, RequestContext, configure_logging, current_request
 from core.migrate import current_revisions, head_revisions
 from core.plugins import Registry, discover
 from core.services.identity import AuthenticationError, authenticate
-from schema import web
+from schema import graphiql, web
 from schema.cache import Key as CacheKey
 from schema.cache import ResponseCache
 from schema.context import AppState, Context
-from schema.errors import error_body, is_outage, outage_error
+from schema.documents import PersistedDocuments, RequestDocument, share_parsed_documents
+from schema.errors import (
+    INTERNAL,
+    RequestError,
+    error_body,
+    error_codes_extension,
+    is_outage,
+    outage_error,
+)
 from schema.lean import lean_execution, lean_resolvers, stable_validation_rules
 from schema.limits import (
     NUL_MESSAGE,
@@ -103,17 +124,63 @@ class _SlowBody(Exception):
     pass
 
 
+#: The media types `/graphql` answers in (GraphQL-over-HTTP); on a tie (`*/*`), JSON.
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON_MEDIA = "application/json"
+_MEDIA = [GRAPHQL_RESPONSE, JSON_MEDIA]  # mimeparse prefers the later of equals
+#: The request the endpoint checked, as strawberry's view reads it (see GraphQLApp.parse_http_body).
+_request_data: contextvars.ContextVar[GraphQLRequestData | None] = contextvars.ContextVar(
+    "partnerships_graphql_request", default=None)
+
+
 class GraphQLApp(GraphQL):
     #: every WebSocket operation is checked and authorised as it arrives (schema.subscriptions)
     graphql_transport_ws_handler_class = OperationsHandler
 
     def __init__(self, state: AppState, **kwargs):
-        super().__init__(build_schema(state.settings), graphql_ide=None if state.settings.production else "graphiql",
+        # GraphiQL is the endpoint's (schema.graphiql): strawberry's page loads from a CDN.
+        super().__init__(build_schema(state.settings), graphql_ide=None,
+                         allowed_origins=state.settings.cors_allowed_origins,  # WebSocket handshakes
                          max_subscriptions_per_connection=None, **kwargs)  # OperationsHandler counts, with a code
         self.state = state
         lean_resolvers(self.schema)
         stable_validation_rules(self.schema)
         lean_execution(self.schema)
+        share_parsed_documents(self.schema)
+        self.schema.extensions = [error_codes_extension(), *self.schema.extensions]  # first: runs after masking
+
+    def should_render_graphql_ide(self, request) -> bool:
+        return False  # the endpoint serves GraphiQL; a GET without `query` may be a persisted query
+
+    async def parse_http_body(self, request_adapter):
+        """The request the endpoint already read, checked and resolved (a persisted query's
+        document in place of its hash): the body is not decoded a second time."""
+        data = _request_data.get()
+        return data if data is not None else await super().parse_http_body(request_adapter)
+
+    async def get_sub_response(self, request) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.graphql_media = getattr(request.state, "media", JSON_MEDIA)
+        return sub_response
+
+    def create_response(self, response_data, sub_response) -> Response:
+        """The answer in the negotiated media type. Under `application/graphql-response+json`
+        a request error (parsing, validation, a variable, the cost limit: no field ran, so no
+        `data`) is answered without `data` and with 400 (500 for an internal one), as the
+        GraphQL-over-HTTP spec says; under `application/json` every answer is 200."""
+        media = getattr(sub_response, "graphql_media", JSON_MEDIA)
+        status = 200
+        if media == GRAPHQL_RESPONSE and isinstance(response_data, dict) and _is_request_error(response_data):
+            response_data = {k: v for k, v in response_data.items() if k != "data"}
+            codes = {(e.get("extensions") or {}).get("code") for e in response_data["errors"]}
+            status = 500 if codes == {INTERNAL} else 400
+        response = Response(self.encode_json(response_data), status_code=status, media_type=media)
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
+        return response
 
     def encode_json(self, data: object) -> str:
         """Answers as compact JSON, by orjson: a partnership's page is ~115 KB, and the
@@ -181,6 +248,40 @@ def graphql_error_code(error) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+def _is_request_error(response_data: dict) -> bool:
+    """Errors and no data, and no error at a field's path: nothing executed."""
+    errors = response_data.get("errors")
+    return response_data.get("data") is None and bool(errors) and all("path" not in e for e in errors)
+
+
+def negotiate(accept: str) -> str:
+    """The media type to answer in: `application/graphql-response+json` or
+    `application/json` (also for no `Accept`, `*/*`, or a header that does not parse);
+    BadRequest 406 when the client accepts neither."""
+    if not accept.strip():
+        return JSON_MEDIA
+    try:
+        chosen = mimeparse.best_match(_MEDIA, accept)
+    except ValueError:
+        return JSON_MEDIA
+    if not chosen:
+        raise BadRequest(f"this endpoint answers {GRAPHQL_RESPONSE} or {JSON_MEDIA}; the request accepts neither",
+                         code="NOT_ACCEPTABLE", status=406)
+    return chosen
+
+
+def _wants_graphiql(request: Request) -> bool:
+    """A browser opening `/graphql`: a GET with no operation that prefers HTML."""
+    params = request.query_params
+    if request.method != "GET" or any(k in params for k in ("query", "extensions", "documentId")):
+        return False
+    accept = request.headers.get("accept", "")
+    try:
+        return mimeparse.best_match([*_MEDIA, "text/html"], accept) == "text/html"
+    except ValueError:
+        return False
+
+
 async def principal_for(state: AppState, header: str):
     """The caller behind an Authorization header; AuthenticationError for a bad token or a
     header that is not ``Bearer <token>``."""
@@ -194,17 +295,18 @@ async def principal_for(state: AppState, header: str):
         return await authenticate(session, bearer)
 
 
-async def _checked_params(request: Request) -> dict | None:
-    """The document, variables and operation name of a GraphQL HTTP request, refused
-    (:class:`~schema.limits.BadRequest`) when malformed or carrying text no database can
-    hold; None for a request GraphQL itself will answer (GraphiQL, another content type)."""
+async def _checked_params(request: Request) -> dict:
+    """The document, variables, operation name and extensions of a GraphQL HTTP request,
+    refused (:class:`~schema.limits.BadRequest`) when malformed, carrying text no database
+    can hold, or not JSON."""
     if request.method == "GET":
         return parse_query_params(request.query_params)
     body = await request.body()
     if "json" not in request.headers.get("content-type", ""):
         if b"\x00" in body or b"\\u0000" in body.lower():
             raise BadRequest(NUL_MESSAGE, code="BAD_USER_INPUT")
-        return None
+        raise BadRequest("send the request as JSON with `Content-Type: application/json`: "
+                         '{"query": "…", "variables": {…}}', code="UNSUPPORTED_MEDIA_TYPE", status=415)
     return parse_body(body)
 
 
@@ -212,6 +314,44 @@ def _rate_limited(verdict) -> JSONResponse:
     count_error("RATE_LIMITED")
     return JSONResponse(error_body(verdict.message, "RATE_LIMITED", retryAfter=verdict.reset_s), status_code=429,
                         headers=verdict.headers())
+
+
+#: Codes of the HTTP statuses a router or strawberry's view answers by itself.
+_STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE",
+                 415: "UNSUPPORTED_MEDIA_TYPE"}
+#: Response headers a page on another origin may read (CORS): the request id to quote,
+#: the ETag to revalidate with, whether the cache answered, and the rate limit's state.
+EXPOSED = [REQUEST_ID_HEADER, "ETag", "X-Cache", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+           "RateLimit-Policy", "Retry-After"]
+
+
+def _error(message: str, code: str, status: int, media: str = JSON_MEDIA, headers: dict | None = None,
+           **details) -> Response:
+    """A refusal, in the error contract's shape and the negotiated media type."""
+    return Response(orjson.dumps(error_body(message, code, **details)), status_code=status, media_type=media,
+                    headers=headers)
+
+
+async def _route_error(request: Request, exc: RouteException) -> Response:
+    """No such route (404) or method (405): JSON, like every other refusal."""
+    code = _STATUS_CODES.get(exc.status_code, "BAD_REQUEST")
+    count_error(code)
+    return JSONResponse(error_body(exc.detail, code), status_code=exc.status_code, headers=exc.headers)
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the error contract (JSON with
+    a code) instead of plain text."""
+
+    def preflight_response(self, request_headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        headers = {k: v for k, v in response.headers.items() if k not in ("content-type", "content-length")}
+        reason = bytes(response.body).decode()
+        return JSONResponse(error_body(f"{reason}: this API allows browser calls only from the origins its "
+                                       "`cors_allowed_origins` setting names", "CORS_REFUSED"),
+                            status_code=response.status_code, headers=headers)
 
 
 #: Collector thresholds once the app has started: a request allocates tens of thousands
@@ -244,6 +384,10 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     state = AppState(settings=settings, sessions=session_factory(engine),
                      registry=registry if registry is not None else discover(), engine=engine)
     graphql = GraphQLApp(state)
+    persisted = PersistedDocuments(automatic=settings.automatic_persisted_queries,
+                                   store_bytes=settings.persisted_queries_mb * 1024 * 1024,
+                                   trusted=settings.trusted_documents)
+    state.persisted = persisted
 
     cache = ResponseCache(state.sessions, settings.response_cache_entries, engine,
                           max_bytes=settings.response_cache_mb * 1024 * 1024,
@@ -266,9 +410,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             outcome = "hit"
         metrics.record_cache(outcome == "hit")
         headers = {"ETag": entry.etag, "X-Cache": outcome}
-        if request.method == "GET" and request.headers.get("if-none-match") == entry.etag:
-            return Response(status_code=304, headers=headers)
-        return Response(entry.body, media_type="application/json", headers=headers)
+        if request.method == "GET":
+            headers.update(web.cache_headers(request, settings, vary="Accept, Authorization"))
+            if request.headers.get("if-none-match") == entry.etag:
+                return Response(status_code=304, headers=headers)
+        return Response(entry.body, media_type=request.state.media, headers=headers)
 
     async def graphql_endpoint(request: Request):
         request.state.loaders = []  # the request's loaders hold one read connection until it ends
@@ -279,10 +425,44 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 await loaders.release()
                 loaders.forget()
 
+    def document_of(params: dict) -> RequestDocument:
+        """The request's document — from `query`, or a persisted or trusted one by its id —
+        parsed once and named on the request's log line; RequestError when there is none."""
+        resolved = persisted.resolve(params)
+        if resolved.text is None:
+            raise RequestError("no GraphQL document: send it in `query` (or a persisted query's hash in "
+                               "`extensions.persistedQuery`)", "BAD_REQUEST", json_status=400)
+        document = RequestDocument.of(resolved.text, params.get("operationName"), settings.max_query_tokens,
+                                      sha256=resolved.sha256)
+        info = current_request()
+        if info is not None:  # the log line names the operation whatever the answer
+            info.document_sha256 = document.sha256
+            info.operation, info.operation_type = document.logged_name, document.operation_type
+        if document.ast is not None:
+            persisted.remember(resolved)
+        return document
+
+    def check_runnable(request: Request, document: RequestDocument) -> None:
+        """RequestError when no operation of the document can run here (none is named, or a
+        mutation comes by GET, or a subscription over HTTP)."""
+        if (why := document.unselectable()) is not None:
+            raise RequestError(why, "BAD_REQUEST", json_status=200)
+        kind = document.operation_type
+        if request.method == "GET" and kind is not None and kind != "query":
+            raise RequestError(f"a {kind} cannot be sent with GET; POST it", "METHOD_NOT_ALLOWED",
+                               status=405, json_status=405)
+        if kind == "subscription":
+            raise RequestError("subscriptions run over a WebSocket at this address (graphql-transport-ws)",
+                               "BAD_REQUEST", json_status=400)
+
     async def _graphql_endpoint(request: Request):
         address = request.client.host if request.client else None
         verdict = None
+        media = JSON_MEDIA
         try:
+            if _wants_graphiql(request) and not settings.production:
+                return graphiql.page()
+            media = request.state.media = negotiate(request.headers.get("accept", ""))
             try:  # the body first: the request's log line names its operation, whatever the answer
                 params = await _checked_params(request)
             except BadRequest:
@@ -290,6 +470,10 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 if not verdict.allowed:
                     return _rate_limited(verdict)
                 raise
+            try:
+                document, refused = document_of(params), None
+            except RequestError as exc:  # answered once the request is counted
+                document, refused = None, exc
             try:
                 principal = await principal_for(state, request.headers.get("authorization", ""))
             except AuthenticationError:
@@ -301,16 +485,21 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             verdict = await state.limiter.hit(client)
             if not verdict.allowed:
                 return _rate_limited(verdict)
+            if refused is not None:
+                raise refused
+            check_runnable(request, document)
             request.state.principal = principal
+            request.state.document = document  # execution reads this parse (schema.documents.SharedDocument)
+            token = _request_data.set(GraphQLRequestData(
+                query=document.text, variables=params.get("variables"), operation_name=params.get("operationName"),
+                extensions=params.get("extensions")))
             limit = settings.request_time_limit_s
             timer = asyncio.timeout(limit)
             try:
                 async with timer:
                     response = None
-                    if (cache is not None and params is not None
-                            and "text/html" not in request.headers.get("accept", "")):
-                        key = cache.key(params.get("query"), params.get("variables"), params.get("operationName"),
-                                        principal.scope)
+                    if cache is not None and document.operation_type == "query":
+                        key = cache.key(document, params.get("variables"), None, principal.scope)
                         if key is not None:
                             response = await cached(request, key, client)
                     if response is None:
@@ -319,32 +508,36 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 if not timer.expired():
                     raise
                 count_error("TIMEOUT")
-                return JSONResponse(error_body(
-                    f"the request took longer than the limit of {limit:g} s and was stopped; ask for less "
-                    "(smaller pages, fewer fields or aliases)", "TIMEOUT", limit=limit),
-                    status_code=504, headers=verdict.headers())
+                return _error(f"the request took longer than the limit of {limit:g} s and was stopped; ask for less "
+                              "(smaller pages, fewer fields or aliases)", "TIMEOUT", 504, media, verdict.headers(),
+                              limit=limit)
+            finally:
+                _request_data.reset(token)
+            if request.method == "GET" and "etag" not in response.headers:
+                response.headers["Cache-Control"] = "no-store"  # not cacheable (errors, or the cache is off)
             response.headers.update(verdict.headers())
             return response
         except BadRequest as exc:
             count_error(exc.code)
-            return JSONResponse(error_body(exc.message, exc.code), status_code=exc.status,
-                                headers=verdict.headers() if verdict else None)
-        except HTTPException as exc:
-            return PlainTextResponse(exc.reason, status_code=exc.status_code)
+            return _error(exc.message, exc.code, exc.status, media, verdict.headers() if verdict else None)
+        except RequestError as exc:
+            count_error(exc.code)
+            headers = {**(verdict.headers() if verdict else {}), **({"Allow": "POST"} if exc.status == 405 else {})}
+            return _error(exc.message, exc.code, exc.status if media == GRAPHQL_RESPONSE else exc.json_status,
+                          media, headers, **exc.details)
+        except HTTPException as exc:  # what strawberry's view still refuses itself
+            code = _STATUS_CODES.get(exc.status_code, "BAD_REQUEST")
+            count_error(code)
+            return _error(exc.reason, code, exc.status_code, media, verdict.headers() if verdict else None)
         except AuthenticationError as exc:
             count_error("UNAUTHENTICATED")
-            return JSONResponse(
-                error_body(str(exc), "UNAUTHENTICATED"), status_code=401,
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"', **(verdict.headers() if verdict else {})},
-            )
+            return _error(str(exc), "UNAUTHENTICATED", 401, media, {
+                "WWW-Authenticate": 'Bearer error="invalid_token"', **(verdict.headers() if verdict else {})})
         except Exception as exc:
             if not is_outage(exc):
                 raise
             count_error("SERVICE_UNAVAILABLE")
-            return JSONResponse(
-                error_body(outage_error(exc).message, "SERVICE_UNAVAILABLE"),
-                status_code=503, headers={"Retry-After": "2"},
-            )
+            return _error(outage_error(exc).message, "SERVICE_UNAVAILABLE", 503, media, {"Retry-After": "2"})
 
     async def healthz(_: Request):
         return PlainTextResponse("ok")
@@ -389,13 +582,21 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         routes=[
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
+            *([] if settings.production else graphiql.routes()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *([Route("/metrics", metrics_endpoint)] if settings.metrics_enabled and not settings.metrics_port else []),
             *web.routes(state, graphql.schema),
         ],
-        middleware=[Middleware(RequestContext, settings=settings),  # outermost: request id, log line, metrics
-                    Middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)],
+        middleware=[
+            # outermost, so every answer — a 500 or a 413 included — carries the CORS headers a page needs to read it
+            Middleware(Cors, allow_origins=settings.cors_allowed_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER], expose_headers=EXPOSED,
+                       max_age=600),
+            Middleware(RequestContext, settings=settings),  # request id, log line, metrics
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s),
+        ],
+        exception_handlers={RouteException: _route_error},
         lifespan=lifespan,
     )
     app.state.partnerships = state

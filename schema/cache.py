@@ -20,10 +20,13 @@ next statement that *starts after it arrived* (never one already under way), so 
 never returns a version older than the request. Under load one statement answers every
 read that arrived while the previous one ran, for every partnership they ask about.
 
-Keys: the normalised document (whitespace and comments don't matter), the operation
-name, the variables, the caller's visibility scope (so an anonymous caller can never get
-a member's answer) and today's date (answers such as ``overdue`` without ``asOf`` move at
-midnight). Only queries are cached, and only answers without errors.
+Keys: the document's SHA-256 (the hash the request log and persisted queries name it by;
+a client sends the same text every time, and hashing it costs nothing more, where printing
+a normalised AST cost a pass over the document), the operation name, the variables, the
+caller's visibility scope (so an anonymous caller can never get a member's answer) and
+today's date (answers such as ``overdue`` without ``asOf`` move at midnight). The
+confinement below is read from the request's one parse (schema.documents). Only queries are
+cached, and only answers without errors.
 
 Versions move only with what the caller may see. Were the public's answers versioned by
 every event, a confidential write (a risk, a dispute) would turn the public's next read
@@ -45,17 +48,13 @@ import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from graphql import (
     FieldNode,
-    GraphQLError,
     OperationDefinitionNode,
     OperationType,
     StringValueNode,
     VariableNode,
-    parse,
-    print_ast,
 )
 from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -64,6 +63,7 @@ from core.auth import Principal
 from core.enums import Role
 from core.models import AuditEvent, Partnership
 from core.models.audit import open_event, public_event
+from schema.documents import RequestDocument
 
 
 @dataclass(frozen=True)
@@ -80,26 +80,6 @@ class Key:
     partnership: str | None  # the code the query is confined to; None: it may read anything
 
 
-@dataclass(frozen=True)
-class _Query:
-    normal: str
-    code: str | None = None  # confined to this literal code …
-    variable: str | None = None  # … or to the code in this variable
-
-
-@lru_cache(maxsize=512)
-def _analyse(document: str, operation_name: str | None) -> _Query | None:
-    """The printed AST of a query operation and what it is confined to, or None if the
-    document is not a cacheable query."""
-    try:
-        ast = parse(document)
-    except GraphQLError:
-        return None
-    operations = [d for d in ast.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
-    if len(chosen) != 1 or chosen[0].operation != OperationType.QUERY:
-        return None
-    return _Query(print_ast(ast), *_confinement(chosen[0]))
 
 
 def _confinement(operation: OperationDefinitionNode) -> tuple[str | None, str | None]:
@@ -258,17 +238,22 @@ class ResponseCache:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @staticmethod
-    def key(document: str | None, variables: dict | None, operation_name: str | None, scope: str) -> Key | None:
-        if not isinstance(document, str):
+    def key(document: RequestDocument | str | None, variables: dict | None, operation_name: str | None,
+            scope: str) -> Key | None:
+        """The key of a query's answer, or None when the document is not one cacheable query
+        (``document``: the request's parsed document, or a document's text)."""
+        if isinstance(document, str):
+            document = RequestDocument.of(document, operation_name, max_tokens=None)
+        if document is None:
             return None
-        query = _analyse(document, operation_name)
-        if query is None:
+        operation = document.operation
+        if operation is None or operation.operation != OperationType.QUERY:
             return None
-        material = json.dumps([query.normal, operation_name, variables or {}, scope, dt.date.today().isoformat()],
-                              sort_keys=True, default=str)
-        code = query.code
-        if query.variable is not None:
-            value = (variables or {}).get(query.variable)
+        material = json.dumps([document.sha256, document.operation_name, variables or {}, scope,
+                               dt.date.today().isoformat()], sort_keys=True, default=str)
+        code, variable = _confinement(operation)
+        if variable is not None:
+            value = (variables or {}).get(variable)
             code = value if isinstance(value, str) else None
         return Key(hashlib.sha256(material.encode()).hexdigest(), code)
 

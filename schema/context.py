@@ -24,6 +24,7 @@ class AppState:
     engine: Any = None
     cache: Any = None  # the response cache, when on
     limiter: Any = None  # per-client rate limits (schema.limits.RateLimiter)
+    persisted: Any = None  # persisted and trusted documents (schema.documents.PersistedDocuments)
     #: WebSocket operations in flight per client (token or address), over all its connections
     ws_operations: Counter = field(default_factory=Counter)
     feed_hub: Any = None  # the worker's one poller of the event feed (schema.subscriptions.FeedHub)

@@ -24,9 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, parse
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 
-from schema.errors import RequestError
+from schema.errors import PARSE_FAILED, RequestError
 
 #: An Apollo persisted-query hash: SHA-256, hex.
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -45,8 +45,7 @@ def parse_document(text: str, max_tokens: int | None = None) -> DocumentNode:
     try:
         return parse(text, max_tokens=max_tokens)
     except RecursionError:  # a document nested hundreds of levels deep, within the token limit
-        raise GraphQLError("the document nests too deeply to be parsed",
-                           extensions={"code": "GRAPHQL_PARSE_FAILED"}) from None
+        raise GraphQLError("the document nests too deeply to be parsed", extensions={"code": PARSE_FAILED}) from None
 
 
 @dataclass
@@ -124,10 +123,15 @@ def shared_document_extension():
             if context.graphql_document is None and context.query:
                 request = getattr(context.context, "request", None)
                 shared = getattr(getattr(request, "state", None), "document", None)
-                if isinstance(shared, RequestDocument) and shared.text is context.query and shared.ast is not None:
+                if isinstance(shared, RequestDocument) and shared.ast is not None and shared.text == context.query:
                     context.graphql_document = shared.ast
                 elif set(context.parse_options) <= {"max_tokens"}:
-                    context.graphql_document = parse_document(context.query, context.parse_options.get("max_tokens"))
+                    try:
+                        context.graphql_document = parse_document(context.query,
+                                                                  context.parse_options.get("max_tokens"))
+                    except GraphQLError as error:  # strawberry answers it as raised: give it its code here
+                        error.extensions = {"code": PARSE_FAILED, **(error.extensions or {})}
+                        raise
             yield
 
     return SharedDocument
@@ -180,7 +184,7 @@ class PersistedDocuments:
     bytes), trusted documents (a manifest read at start-up), or neither."""
 
     def __init__(self, *, automatic: bool = True, store_bytes: int = 8 * 1024 * 1024,
-                 trusted: Path | None = None):
+                 trusted: str | Path | None = None):
         from cachetools import LRUCache
 
         self.trusted: dict[str, str] | None = load_manifest(trusted) if trusted else None

@@ -107,10 +107,10 @@ class RequestError(Exception):
         self.json_status = status if json_status is None else json_status
 
 
-def code_of(error: GraphQLError, pre_execution: list[GraphQLError] | tuple = ()) -> str:
-    """The code of an error graphql-core or strawberry raised without one: a syntax error
-    (or one parse refused), a validation error (the document against the schema and the
-    limits), a variable's value refused before execution (no path: user input), or a
+def code_of(error: GraphQLError) -> str:
+    """The code of an error graphql-core or strawberry raised without one, validation aside
+    (:func:`error_codes_extension` codes those as it sees them): a syntax error (or one parse
+    refused), a variable's value refused before execution (no path: user input), or a
     field's error that was not a :class:`PublicError` (masked: internal)."""
     code = (error.extensions or {}).get("code")
     if isinstance(code, str) and code:
@@ -120,9 +120,7 @@ def code_of(error: GraphQLError, pre_execution: list[GraphQLError] | tuple = ())
     original = error.original_error
     if error.message.startswith(MASKED_PREFIX) or (original is not None and not isinstance(original, GraphQLError)):
         return INTERNAL
-    if error.path is None:
-        return VALIDATION_FAILED if any(error is e for e in pre_execution) else "BAD_USER_INPUT"
-    return INTERNAL
+    return "BAD_USER_INPUT" if error.path is None else INTERNAL
 
 
 def error_codes_extension():
@@ -131,13 +129,16 @@ def error_codes_extension():
     from strawberry.extensions import SchemaExtension
 
     class ErrorCodes(SchemaExtension):
+        def on_validate(self):
+            yield  # last out: after every rule, the limits and the cost have had their say
+            for error in self.execution_context.pre_execution_errors or ():
+                if not (error.extensions or {}).get("code"):
+                    error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
+
         def on_operation(self):
             yield
-            context = self.execution_context
-            result = context.result
-            pre = context.pre_execution_errors or ()
-            for error in (getattr(result, "errors", None) or ()):
+            for error in (getattr(self.execution_context.result, "errors", None) or ()):
                 if not (error.extensions or {}).get("code"):
-                    error.extensions = {**(error.extensions or {}), "code": code_of(error, pre)}
+                    error.extensions = {**(error.extensions or {}), "code": code_of(error)}
 
     return ErrorCodes

@@ -54,8 +54,8 @@ EXTRA_TYPES: tuple[type, ...] = (structure.Person,)
 
 
 class HideSuggestions(SchemaExtension):
-    """In production, don't suggest field and type names ("Did you mean …?"): with
-    introspection off, suggestions would otherwise leak the schema piece by piece."""
+    """With introspection off, don't suggest field and type names ("Did you mean …?"):
+    suggestions would otherwise leak the schema piece by piece."""
 
     def on_operation(self):
         yield
@@ -68,15 +68,16 @@ _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def page_size_rule(max_page: int) -> type[ValidationRule]:
-    """Reject a literal `first:` over the page-size limit at validation, before any
-    resolver runs (a value passed in a variable is checked by the connection itself)."""
+    """Reject a literal `first:` or `last:` over the page-size limit at validation, before
+    any resolver runs (a value passed in a variable is checked by the connection itself)."""
 
     class PageSizeLimit(ValidationRule):
         def enter_argument(self, node: ArgumentNode, *_args) -> None:
-            if node.name.value == "first" and isinstance(node.value, IntValueNode) and int(node.value.value) > max_page:
+            name = node.name.value
+            if name in ("first", "last") and isinstance(node.value, IntValueNode) and int(node.value.value) > max_page:
                 self.report_error(GraphQLError(
-                    f"`first: {node.value.value}` is over the page-size limit of {max_page}; page with `after`.",
-                    node, extensions={"code": "BAD_USER_INPUT"}))
+                    f"`{name}: {node.value.value}` is over the page-size limit of {max_page}; page with "
+                    f"`{'after' if name == 'first' else 'before'}`.", node, extensions={"code": "BAD_USER_INPUT"}))
 
     return PageSizeLimit
 
@@ -93,7 +94,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         cost_limit(settings.max_query_cost, settings.max_page_size, settings.cost_list_size),  # after validation
         lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error; quote the request id to support."),
     ]
-    if settings.production:
+    if not settings.introspection:
         extensions += [DisableIntrospection, HideSuggestions]
     return strawberry.Schema(
         query=merge_types("Query", QUERIES),

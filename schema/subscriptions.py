@@ -11,10 +11,12 @@ that starts behind the poller (``after:`` an old cursor) or falls behind it (a s
 client) catches up with reads of its own, then rejoins.
 
 Authentication: send ``{"authorization": "Bearer <token>"}`` as the ``connection_init``
-payload. A bad token closes the connection with 4403; none means the public. The tokens of
-all subscribers are checked again on every poll (one more statement): once one is revoked
-or expires, its subscriptions end with an ``UNAUTHENTICATED`` error instead of delivering
-what only that token could see — nothing the poll read is delivered to them.
+payload. A bad token closes the connection with 4403; none means the public. The poller
+re-checks the subscribers' tokens (all in one statement) whenever one may have lapsed: it
+reaches its expiry, or the feed records a write about tokens (a revocation does, in the
+same transaction). Once a token is revoked or expires, its subscriptions end with an
+``UNAUTHENTICATED`` error instead of delivering what only that token could see — nothing
+that poll read is delivered to them.
 
 Every operation sent on a connection (queries and mutations too) is authorised as of the
 moment it arrives, gets its own loaders (it reads what is committed by then, not what an
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 from collections.abc import AsyncGenerator
@@ -36,6 +39,7 @@ from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from sqlalchemy import select
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -45,12 +49,14 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from core.auth import MalformedAuthorization, Principal, bearer_token
 from core.errors import InvalidInput
+from core.models import AuditEvent, Partnership
+from core.models.base import utcnow
 from core.read_policy import ReadPolicy
 from core.services import events as ev
 from core.services import identity
 from core.services.identity import AuthenticationError, authenticate, recheck
 from core.services.webhooks import get_integration_settings
-from schema.errors import BadArgument, PublicError
+from schema.errors import BadArgument, PublicError, RequestError
 from schema.integrations.types import Event, EventType
 from schema.limits import BadRequest, check_operation, client_key
 from schema.loaders import Loaders
@@ -86,6 +92,10 @@ def poll_interval(info: Info) -> float:
     return float(configured if configured is not None else get_integration_settings().events_poll_interval_s)
 
 
+#: The feed's entity type for writes about API tokens (read by the poller, never delivered).
+TOKEN_ENTITY = "ApiToken"
+assert TOKEN_ENTITY in ev.INTERNAL_ENTITY_TYPES
+
 #: Polls' worth of events a subscriber may have waiting before it leaves the poller and
 #: catches up on its own (a client reading slower than the feed is written).
 BACKLOG = 20
@@ -119,13 +129,11 @@ class _Subscriber:
 class FeedHub:
     """A worker's one poller of the event feed, fanned out to its subscribers in memory.
 
-    Each poll is one statement for the events after the poller's cursor (every event of the
-    feed, whoever may see it) and, when a subscriber holds a token, one for the tokens'
-    state; then each event goes to the queue of every subscriber that :meth:`_Subscriber.wants`
+    Each poll is one statement for the events after the poller's cursor (every event
+    written, whoever may see it; writes about access are read, to notice a revoked token,
+    and never delivered) and, only when something about the subscribers' tokens may have
+    changed, one for the tokens' state; then each event goes to the queue of every subscriber that :meth:`_Subscriber.wants`
     it. The poller runs while anyone is subscribed and stops with the last one."""
-
-    #: Every event of the feed is read (visibility is decided per subscriber, in memory).
-    _EVERYTHING = Principal(label="event feed", platform_admin=True)
 
     def __init__(self, sessions, interval: float, batch: int = BATCH):
         self.sessions = sessions
@@ -133,11 +141,14 @@ class FeedHub:
         self.batch = batch
         self.polls = 0
         self.cursor: int | None = None
+        #: When each subscriber's token expires, as of its last check (valid until then).
+        self._expiries: dict[int, dt.datetime | None] = {}
         self._subscribers: set[_Subscriber] = set()
         self._task: asyncio.Task | None = None
         #: A subscriber joins between polls, never during one: it gets every event after the
         #: cursor it was given, from the next poll on.
         self._lock = asyncio.Lock()
+        self._latest: asyncio.Future | None = None
 
     @classmethod
     def of(cls, state, interval: float) -> FeedHub:
@@ -149,12 +160,24 @@ class FeedHub:
     def subscribers(self) -> int:
         return len(self._subscribers)
 
+    async def latest(self) -> int:
+        """The newest event's id: where a subscription "from now" starts. Subscriptions that
+        start together (thousands of clients reconnecting after a restart) share one read
+        instead of queueing for the pool one statement each; one that joins a read already
+        under way may start a few events early, never late."""
+        if self._latest is None or self._latest.done():
+            self._latest = asyncio.ensure_future(self._read_latest())
+        return await asyncio.shield(self._latest)
+
+    async def _read_latest(self) -> int:
+        async with self.sessions() as session:
+            return await ev.latest_id(session)
+
     async def join(self, subscriber: _Subscriber) -> int:
         """Start delivering to ``subscriber``; returns the cursor after which it gets events."""
         async with self._lock:
             if self.cursor is None:
-                async with self.sessions() as session:
-                    self.cursor = await ev.latest_id(session)
+                self.cursor = await self.latest()
             self._subscribers.add(subscriber)
             if self._task is None or self._task.done():
                 self._task = asyncio.create_task(self._run(), name="event feed poller")
@@ -179,6 +202,7 @@ class FeedHub:
                     await asyncio.sleep(self.interval)
         finally:
             if not self._subscribers:
+                self._expiries = {}
                 self.cursor = None  # the next subscriber starts from the feed's end, not an old cursor
 
     async def poll(self) -> bool:
@@ -186,18 +210,23 @@ class FeedHub:
         subscribers = list(self._subscribers)
         tokens = {s.principal.token_id for s in subscribers if s.principal.token_id is not None}
         async with self.sessions() as session:
-            batch = await ev.read(session, self._EVERYTHING, after=self.cursor, limit=self.batch)
-            # After the events: a token still valid now was valid when they were read.
-            lapsed = await identity.lapsed(session, tokens) if tokens else {}
+            rows = (await session.execute(
+                select(AuditEvent, Partnership.code).outerjoin(Partnership, Partnership.id == AuditEvent.partnership_id)
+                .where(AuditEvent.id > self.cursor).order_by(AuditEvent.id).limit(self.batch))).all()
+            # After the events: a token still valid now was valid when they were committed.
+            refused = {}
+            if tokens and self._tokens_to_check(tokens, rows):
+                refused, self._expiries = await identity.lapsed(session, tokens)
         self.polls += 1
-        if batch:
-            self.cursor = batch[-1].id
+        if rows:
+            self.cursor = rows[-1][0].id
+        batch = [ev.to_feed_event(row, code) for row, code in rows if ev.is_feed_event(row.entity_type)]
         for subscriber in subscribers:
             if subscriber not in self._subscribers:
                 continue  # left while the poll was reading
-            if subscriber.principal.token_id in lapsed:
+            if subscriber.principal.token_id in refused:
                 self._subscribers.discard(subscriber)
-                subscriber.queue.put_nowait(PublicError(str(lapsed[subscriber.principal.token_id]),
+                subscriber.queue.put_nowait(PublicError(str(refused[subscriber.principal.token_id]),
                                                         code="UNAUTHENTICATED"))
                 continue
             wanted = [e for e in batch if subscriber.wants(e)]
@@ -208,7 +237,19 @@ class FeedHub:
                 subscriber.queue.put_nowait(_FellBehind())
                 continue
             subscriber.queue.put_nowait(wanted)
-        return len(batch) >= self.batch
+        return len(rows) >= self.batch
+
+    def _tokens_to_check(self, tokens: set[int], rows) -> bool:
+        """Whether this poll must read the subscribers' tokens: one is new to the poller, one
+        may have expired since, or the feed just recorded a write about tokens (a revocation
+        is one: ``identity.revoke_token`` records it in the same transaction). Otherwise
+        nothing about them has changed, and the poll stays one statement."""
+        if not tokens <= self._expiries.keys():
+            return True
+        now = utcnow()
+        if any(self._expiries[t] is not None and self._expiries[t] <= now for t in tokens):
+            return True
+        return any(row.entity_type == TOKEN_ENTITY for row, _ in rows)
 
 
 @strawberry.type
@@ -231,10 +272,9 @@ class Subscription:
         except InvalidInput as exc:
             raise BadArgument(exc.message) from None
         pid = (await partnership_by_code(info, partnership)).pk if partnership is not None else None
-        if cursor is None:
-            async with ctx.sessions() as session:
-                cursor = await ev.latest_id(session)
         hub = FeedHub.of(ctx.state, poll_interval(info))
+        if cursor is None:
+            cursor = await hub.latest()
         subscriber = _Subscriber(ctx.principal, pid, frozenset(types) if types else None)
         try:
             while True:
@@ -387,6 +427,12 @@ class OperationsHandler(BaseGraphQLTransportWSHandler):
             check_operation(query, variables, name)
         except BadRequest as exc:
             return PublicError(exc.message, code=exc.code)
+        persisted = getattr(self.context.state, "persisted", None)
+        if persisted is not None:  # trusted documents and persisted queries hold here too (schema.documents)
+            try:
+                payload["query"] = persisted.resolve(payload).text
+            except RequestError as exc:
+                return PublicError(exc.message, code=exc.code)
         if len(self.operations) >= settings.max_subscriptions_per_connection:
             limit = settings.max_subscriptions_per_connection
             return PublicError(f"this connection already has {limit} operations in flight, the most allowed; "

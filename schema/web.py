@@ -1,11 +1,15 @@
-"""Plain HTTP beside GraphQL: open-data exports, structure charts and a small overview page.
+"""Plain HTTP beside GraphQL: open-data exports, structure charts, the schema's SDL and a
+small overview page.
 
 Visibility is the same as in GraphQL: a bearer token's members see confidential groups,
-everyone else sees what the documents publish.
+everyone else sees what the documents publish. Every export carries an ETag (a client
+revalidates and gets 304), ``Cache-Control`` (``private`` when the answer depends on a
+token) and ``Vary: Authorization``; every refusal is the API's JSON error with a code.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 
@@ -15,6 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from core.auth import MalformedAuthorization, bearer_token
+from core.config import Settings
 from core.errors import NotFound
 from core.exports.chart import ChartUnavailable, render_svg
 from core.exports.popolo import to_popolo
@@ -24,12 +29,35 @@ from core.models import Partnership
 from core.read_policy import ReadPolicy
 from core.services.identity import AuthenticationError, authenticate
 from schema.context import AppState
+from schema.errors import error_body
 
 OVERVIEW = """{ compare { financialYear rows { title cells { partnership { code name } summary
   sources { document section } } } } }"""
 
 
+def cache_headers(request: Request, settings: Settings, vary: str = "Authorization") -> dict[str, str]:
+    """``Cache-Control`` and ``Vary`` beside an ETag: an answer for a token is ``private`` (a
+    shared cache must not hand it to anyone else), and reused for ``cache_control_max_age_s``
+    or — by default — only after revalidating (any write can change it)."""
+    scope = "private" if request.headers.get("authorization") else "public"
+    age = settings.cache_control_max_age_s
+    return {"Cache-Control": f"{scope}, max-age={age}" if age else f"{scope}, no-cache", "Vary": vary}
+
+
+def cacheable(request: Request, settings: Settings, body: bytes | str, media_type: str,
+              headers: dict[str, str] | None = None) -> Response:
+    """An export with its ETag and cache headers; 304 when the client holds it already."""
+    raw = body.encode() if isinstance(body, str) else body
+    etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+    headers = {**(headers or {}), "ETag": etag, **cache_headers(request, settings)}
+    if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Disposition"})
+    return Response(raw, media_type=media_type, headers=headers)
+
+
 def routes(state: AppState, schema=None) -> list[Route]:
+    settings = state.settings
+
     async def arrangements_for(request: Request):
         code = request.path_params["code"]
         try:
@@ -48,32 +76,34 @@ def routes(state: AppState, schema=None) -> list[Route]:
             try:
                 return await handler(request)
             except NotFound as exc:
-                return JSONResponse({"error": exc.message}, status_code=404)
+                return JSONResponse(error_body(exc.message, "NOT_FOUND"), status_code=404)
             except AuthenticationError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=401)
+                return JSONResponse(error_body(str(exc), "UNAUTHENTICATED"), status_code=401,
+                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
         return endpoint
 
     async def popolo(request: Request) -> Response:
         a = await arrangements_for(request)
         body = json.dumps(to_popolo(a), indent=2, ensure_ascii=False)
-        return Response(body, media_type="application/json",
-                        headers={"Content-Disposition": f'inline; filename="{a.partnership.code}-popolo.json"'})
+        return cacheable(request, settings, body, "application/json",
+                         {"Content-Disposition": f'inline; filename="{a.partnership.code}-popolo.json"'})
 
     async def table(request: Request) -> Response:
         name = request.path_params["table"]
         if name not in TABLES:
-            return JSONResponse({"error": f"unknown table {name!r}; tables: {', '.join(TABLES)}"}, status_code=404)
+            raise NotFound(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
         a = await arrangements_for(request)
-        return Response(to_csv(a, name), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{a.partnership.code}-{name}.csv"'})
+        return cacheable(request, settings, to_csv(a, name), "text/csv; charset=utf-8",
+                         {"Content-Disposition": f'attachment; filename="{a.partnership.code}-{name}.csv"'})
 
     async def chart(request: Request) -> Response:
         a = await arrangements_for(request)
         try:
-            return Response(render_svg(a), media_type="image/svg+xml")
+            svg = render_svg(a)
         except ChartUnavailable as exc:
-            return JSONResponse({"error": str(exc)}, status_code=503)
+            return JSONResponse(error_body(str(exc), "SERVICE_UNAVAILABLE"), status_code=503)
+        return cacheable(request, settings, svg, "image/svg+xml")
 
     async def rulebook(request: Request) -> Response:
         """The partnership's rulebook as Markdown — the page docs/rules/<code>.md holds."""
@@ -85,7 +115,17 @@ def routes(state: AppState, schema=None) -> list[Route]:
         if p is None:
             raise NotFound(f"no partnership with code {code!r}")
         rules = state.registry.rules_for(code, document=p.document_title)
-        return Response(render(rules), media_type="text/markdown; charset=utf-8")
+        return cacheable(request, settings, render(rules), "text/markdown; charset=utf-8")
+
+    sdl = str(schema).rstrip() + "\n" if schema is not None else ""
+
+    async def schema_sdl(request: Request) -> Response:
+        """The schema as SDL, for codegen and tools that read it from a URL; the same text as
+        schema/schema.graphql in the repository."""
+        if not settings.introspection:
+            return JSONResponse(error_body("this server does not publish its schema (introspection is off)",
+                                           "NOT_FOUND"), status_code=404)
+        return cacheable(request, settings, sdl, "text/plain; charset=utf-8")
 
     async def index(request: Request) -> Response:
         async with state.sessions() as session:
@@ -101,6 +141,7 @@ def routes(state: AppState, schema=None) -> list[Route]:
 
     return [
         Route("/", index),
+        *([Route("/schema.graphql", schema_sdl)] if schema is not None else []),
         Route("/partnerships/{code}/popolo.json", guarded(popolo)),
         Route("/partnerships/{code}/structure.svg", guarded(chart)),
         Route("/partnerships/{code}/rulebook.md", guarded(rulebook)),
@@ -109,13 +150,17 @@ def routes(state: AppState, schema=None) -> list[Route]:
 
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Partnerships Graph</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Partnerships Graph</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }}
 table {{ border-collapse: collapse; margin-top: 1rem; }}
 th, td {{ border: 1px solid #ccd; padding: .4rem .6rem; vertical-align: top; text-align: left; }}
 th {{ background: #eef3fb; }}
 small {{ color: #555; }}
+.scroll {{ overflow-x: auto; }}
+@media (max-width: 40rem) {{ body {{ margin: 1rem; }} }}
 </style></head>
 <body>
 <h1>Partnerships Graph</h1>
@@ -152,5 +197,6 @@ def render_index(state: AppState, partnerships, matrix: dict | None = None) -> s
             tds.append(f"<td>{html.escape(cell['summary'])}" + (f"<br><small>{cites}</small>" if cites else "") + "</td>")
         rows.append(f"<tr><th>{html.escape(row['title'])}</th>{''.join(tds)}</tr>")
     year = f"<p>Chairs and funding for {html.escape(matrix['financialYear'])}.</p>" if matrix else ""
-    body = f"{year}<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    body = (f"{year}<div class=\"scroll\"><table><thead><tr><th></th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
     return PAGE.format(body=body)

@@ -67,13 +67,18 @@ async def production(api, registry):
     await prod.app.state.partnerships.engine.dispose()
 
 
-async def test_production_mode_hides_introspection_and_field_suggestions(production):
-    body = (await production.post("{ __schema { types { name } } }")).json()
-    assert body.get("data") is None and "introspection" in body["errors"][0]["message"].lower()
-    body = (await production.post("{ partnerships { nodes { nam } } }")).json()
-    message = body["errors"][0]["message"]
-    assert "Cannot query field 'nam'" in message
-    assert "Did you mean" not in message
+async def test_with_introspection_off_the_schema_and_field_suggestions_are_hidden(api, registry):
+    closed = await make_api(api.backend, api.url, registry, production=True, introspection=False)
+    try:
+        body = (await closed.post("{ __schema { types { name } } }")).json()
+        assert body.get("data") is None and "introspection" in body["errors"][0]["message"].lower()
+        body = (await closed.post("{ partnerships { nodes { nam } } }")).json()
+        message = body["errors"][0]["message"]
+        assert "Cannot query field 'nam'" in message
+        assert "Did you mean" not in message
+    finally:
+        await closed.client.aclose()
+        await closed.app.state.partnerships.engine.dispose()
 
 
 async def test_production_mode_masks_internal_errors_and_keeps_client_errors(production):

@@ -52,7 +52,8 @@ async def test_csv_tables_have_stable_headers_and_one_row_per_seat(api):
 async def test_unknown_partnership_or_table_is_a_404_with_the_reason(api):
     assert (await api.client.get("/partnerships/atlantis/popolo.json")).status_code == 404
     response = await api.client.get("/partnerships/merton/secrets.csv")
-    assert response.status_code == 404 and "seats" in response.json()["error"]
+    error = response.json()["errors"][0]  # the API's one error shape, with a code
+    assert response.status_code == 404 and "seats" in error["message"] and error["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_structure_chart_is_an_svg_laid_out_by_graphviz_with_every_group(api):

@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import importlib.metadata
 import importlib.util
+import re
 import site
 import subprocess
 import sys
@@ -27,6 +28,18 @@ from core.plugins import ENTRY_POINT_GROUP, discover
 from tests.conftest import load_all, make_api
 
 CODE = "fictional-vale"
+
+
+def transcribe(data_file: Path) -> None:
+    """What an author does first: the scaffold's placeholders (a document at example.org, a
+    chair called "A. N. Example") replaced with what the borough's document says. Until then
+    the conformance kit fails the borough."""
+    text = data_file.read_text(encoding="utf-8")
+    edited = re.sub(r'url = "https://example\.org/([a-z0-9-]+)-arrangements\.pdf"',
+                    r'url = "https://www.\1-scp.org.uk/arrangements.pdf"', text)
+    edited = edited.replace('name = "A. N. Example"', 'name = "Dr Jane Holloway"')
+    assert "https://example.org" not in edited and 'name = "A. N. Example"' not in edited, "the placeholders have changed"
+    data_file.write_text(edited, encoding="utf-8")
 
 
 def _can_build_offline() -> bool:
@@ -74,6 +87,7 @@ def installed(tmp_path_factory):
     """The scaffolded fictional borough, pip-installed for the duration of this module."""
     root = tmp_path_factory.mktemp("kit")
     made = new_plugin(CODE, root / f"partnerships-{CODE}", name="Fictional Vale")
+    transcribe(made.data_file)
     _pip_install(made.directory, root / "prefix")
     with _Installed(root / "prefix"):
         yield made
@@ -109,6 +123,25 @@ def test_an_installed_scaffold_is_discovered_through_its_entry_point(installed):
 def test_the_installed_scaffold_passes_the_conformance_kit(installed):
     [report] = check_installed([CODE])
     assert report.ok, report.format(notes=True)
+
+
+def test_plugin_check_fails_an_installed_scaffold_until_its_placeholders_are_replaced(installed):
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    transcribed = installed.data_file.read_text(encoding="utf-8")
+    new_plugin(CODE, installed.directory.parent / "unedited", name="Fictional Vale")
+    unedited = (installed.directory.parent / "unedited" / "src" / installed.package / "arrangements.toml").read_text()
+    try:
+        installed.data_file.write_text(unedited, encoding="utf-8")  # an editable install: read from here
+        refused = CliRunner().invoke(main, ["plugin", "check", CODE])
+        assert refused.exit_code == 1, refused.output
+        assert "[placeholders]" in refused.output and "example.org" in refused.output
+    finally:
+        installed.data_file.write_text(transcribed, encoding="utf-8")
+    passed = CliRunner().invoke(main, ["plugin", "check", CODE])
+    assert passed.exit_code == 0, passed.output
 
 
 def test_the_scaffolds_own_tests_run_the_kit_and_pass(installed, tmp_path):

@@ -3,6 +3,7 @@ Graphviz (`dot`, from Debian's graphviz package) and rendered as SVG."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 
@@ -58,7 +59,15 @@ def structure_dot(a: Arrangements) -> graphviz.Digraph:
     return dot
 
 
+#: The root element's fixed size as Graphviz writes it (``width="1758pt" height="263pt"``).
+_FIXED_SIZE = re.compile(rb'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
+
+
 def render_svg(a: Arrangements) -> bytes:
+    """The chart, scaling to its window: Graphviz sizes the drawing in points (1,400 to 2,300
+    wide for the four boroughs, wider than most screens); without that size the SVG fills the
+    width it is shown in and keeps its proportions through its ``viewBox``."""
     if shutil.which("dot") is None:
         raise ChartUnavailable("Graphviz's `dot` is not installed: `apt-get install graphviz`")
-    return structure_dot(a).pipe(format="svg")
+    svg = structure_dot(a).pipe(format="svg")
+    return _FIXED_SIZE.sub(rb'\1 width="100%" preserveAspectRatio="xMidYMin meet"', svg, count=1)

@@ -23,6 +23,7 @@ import enum
 import importlib
 import inspect
 import re
+import tomllib
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -106,6 +107,56 @@ class _Run:
 
 
 # ---------------------------------------------------------------------------- data checks
+
+#: Hosts reserved for examples and tests (RFC 2606, RFC 6761): no document is published there.
+_EXAMPLE_HOST = re.compile(r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$", re.IGNORECASE)
+_URL_HOST = re.compile(r"https?://(?:[^@/\s]*@)?([^/:\s?#\"']+)", re.IGNORECASE)
+
+
+def _strings(value: object, path: str = "") -> Iterable[tuple[str, str]]:
+    """Every string in parsed TOML, with its path as the other checks write it (``people[0].name``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def check_placeholders(rules, run: _Run | None = None) -> list[Problem]:
+    """The data is the borough's own document, not the scaffold's fictional example: not the
+    scaffolded file as written, no document at an example domain, nobody called "A. N. Example".
+    A borough that passed with placeholders would publish a fiction as its arrangements."""
+    from core.kit.scaffold import NAME_SUFFIX, PLACEHOLDER_PERSON, fictional_example, without_dated
+
+    run = run or _Run(rules, None)
+    try:
+        data = tomllib.loads(Path(run.file).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []  # the plugin would not load: the schema check says why
+    problems: list[Problem] = []
+    partnership = data.get("partnership") or {}
+    name = partnership.get("name")
+    if isinstance(name, str) and name.endswith(NAME_SUFFIX) and isinstance(partnership.get("code"), str):
+        if without_dated(data) == fictional_example(partnership["code"], name.removesuffix(NAME_SUFFIX)):
+            problems.append(Problem(
+                "placeholders", run.file, "(file)", "the file is the scaffold's fictional example, unedited",
+                f"transcribe your published arrangements: replace every value with what your document says "
+                f"(the comments in the file say what each field is; see {GUIDE})"))
+    for path, text in _strings(data):
+        hosts = [h for h in _URL_HOST.findall(text) if _EXAMPLE_HOST.search(h)]
+        if hosts:
+            problems.append(Problem("placeholders", run.file, path, f"{text!r} is at {hosts[0]}, a domain reserved for "
+                                    "examples: no document is published there",
+                                    "give the address where your document is published, or delete the line"))
+        elif text == PLACEHOLDER_PERSON:
+            problems.append(Problem("placeholders", run.file, path, f"{text!r} is the scaffold's placeholder name",
+                                    "give the name your document publishes, or delete the line (a name only where "
+                                    "the document publishes it)"))
+    return problems
+
 
 
 def check_statutory_partners(rules, run: _Run | None = None) -> list[Problem]:
@@ -804,6 +855,7 @@ def check_citations(rules, run: _Run | None = None) -> list[Problem]:
 # ---------------------------------------------------------------------------- running
 
 CHECKS: dict[str, Callable[..., list[Problem]]] = {
+    "placeholders": check_placeholders,
     "statutory-partners": check_statutory_partners,
     "group-hierarchy": check_group_hierarchy,
     "seat-agencies": check_seat_agencies,

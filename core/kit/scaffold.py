@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,13 @@ from core.kit.specs import HookSpec, overridable
 
 CODE = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 CORE_ROOT = Path(__file__).resolve().parent.parent.parent
+#: Fictional values of the scaffolded data file that no real document has: the conformance kit
+#: fails a borough that still holds one (core.kit.conformance.check_placeholders).
+PLACEHOLDER_PERSON = "A. N. Example"
+PLACEHOLDER_HOST = "example.org"
+NAME_SUFFIX = " Safeguarding Children Partnership"
+#: Values that depend on the day the scaffold was written, not on the borough.
+DATED_KEYS = frozenset({"published", "rotation_start", "terms_of_reference_review"})
 
 
 class ScaffoldError(Exception):
@@ -113,6 +121,7 @@ def _readme(code: str, package: str, title: str) -> str:
 
         1. Transcribe your published arrangements into `src/{package}/arrangements.toml`
            (every field is there, commented; cite the section of every fact in `source`).
+           Until you do, the conformance kit fails: the file is a fictional example.
         2. Where your document departs from Working Together 2018, uncomment the hook in
            `src/{package}/hooks.py` and return your rule citing the document's words
            (`core.plugin_api.stated`, or a rulebook entry: see the guide). Import only from
@@ -215,10 +224,24 @@ def _one_of(enum_type) -> str:
     return "one of: " + ", ".join(m.value for m in enum_type)
 
 
+def fictional_example(code: str, title: str) -> dict:
+    """The scaffold's data file for this borough as parsed data, without the values that
+    depend on the day it was written: what an unedited file reads as."""
+    return without_dated(tomllib.loads(arrangements_toml(code, title)))
+
+
+def without_dated(value):
+    if isinstance(value, dict):
+        return {k: without_dated(v) for k, v in value.items() if k not in DATED_KEYS}
+    if isinstance(value, list):
+        return [without_dated(v) for v in value]
+    return value
+
+
 def arrangements_toml(code: str, title: str) -> str:
     """A complete, valid arrangements file for a fictional borough: every field, commented."""
     year = FinancialYear.containing(__import__("datetime").date.today())
-    return f'''# {title} Safeguarding Children Partnership — arrangements data file.
+    return f'''# {title}{NAME_SUFFIX} — arrangements data file.
 #
 # Transcribe your published arrangements document here. Every field the core knows is present
 # below with a comment; the values are a fictional example: replace them with what YOUR
@@ -227,12 +250,14 @@ def arrangements_toml(code: str, title: str) -> str:
 # ("§8.12", "App. 1"), so every rule answer can cite it. The file is validated when the
 # plugin loads (core/arrangements.py): an error names this file, the path and what is wrong.
 # Codes: lower-case letters, digits and hyphens; they are how entries refer to each other.
+# `partnerships plugin check` fails while this file is the fictional example as written, or
+# still holds its placeholders: a document at {PLACEHOLDER_HOST}, a person called "{PLACEHOLDER_PERSON}".
 
 # ---------------------------------------------------------------- the partnership
 
 [partnership]
 code = "{code}"                      # the partnership's code in the API: partnership(code: "{code}")
-name = "{title} Safeguarding Children Partnership"  # as the document names it
+name = "{title}{NAME_SUFFIX}"  # as the document names it
 local_authority = "London Borough of {title}"  # the local authority area it covers
 region = "London"                      # optional: region, as you describe it
 population = 250000                    # optional: population of the area, where the document gives it
@@ -242,7 +267,7 @@ source = "§1"                          # optional: where the document introduce
 title = "{title} Safeguarding Children Partnership Arrangements"  # cited by every rule answer
 published = "{year.start_year}-04"              # optional: as the document dates itself ("May 2019", "2021-07")
 version = "1.0"                        # optional: the document's version
-url = "https://example.org/{code}-arrangements.pdf"  # optional: where it is published
+url = "https://{PLACEHOLDER_HOST}/{code}-arrangements.pdf"  # optional: where it is published
 seed_file = "{code}-arrangements.txt"  # optional: a plain-text copy you keep beside it
 
 # ---------------------------------------------------------------- agencies
@@ -308,7 +333,7 @@ source = "§2"
 [[people]]
 code = "independent-chair"
 role_title = "Independent Chair"       # the post, as published
-name = "A. N. Example"                 # optional: only where the document publishes the name
+name = "{PLACEHOLDER_PERSON}"                 # optional: only where the document publishes the name
 agency = "independent"                 # optional: the agency they belong to
 source = "§4"
 

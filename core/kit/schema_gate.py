@@ -30,7 +30,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphql import BreakingChange, BreakingChangeType, build_schema, find_breaking_changes, find_dangerous_changes
+from graphql import (
+    BreakingChange,
+    BreakingChangeType,
+    build_schema,
+    find_breaking_changes,
+    find_dangerous_changes,
+)
 
 SDL = Path("schema/schema.graphql")
 RELEASES = Path("schema/releases")

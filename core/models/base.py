@@ -48,6 +48,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Every table's integer id is AUTOINCREMENT on SQLite, as migration 0010 made them:
+        SQLite would otherwise give a new row the id of the newest row deleted, and an id
+        held by a client, an event or a webhook would come to name another record."""
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None and [c.name for c in table.primary_key.columns] == ["id"]:
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
 
 def enum_column(cls: type[enum.Enum]) -> Enum:
     """Enums are stored as their names in a VARCHAR: portable, and new members need no DDL."""

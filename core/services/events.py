@@ -297,7 +297,7 @@ def visible_to(stmt: Select, principal: Principal) -> Select:
 
 def feed_query(principal: Principal, *, after: int = 0, partnership_id: int | None = None,
                types: Sequence[EventType] | None = None, limit: int | None = None,
-               upto: int | None = None) -> Select:
+               upto: int | None = None, before: int | None = None, newest_first: bool = False) -> Select:
     stmt = (
         select(AuditEvent, Partnership.code)
         .outerjoin(Partnership, Partnership.id == AuditEvent.partnership_id)
@@ -306,6 +306,8 @@ def feed_query(principal: Principal, *, after: int = 0, partnership_id: int | No
     stmt = visible_to(stmt, principal)
     if upto is not None:
         stmt = stmt.where(AuditEvent.id <= upto)
+    if before is not None:
+        stmt = stmt.where(AuditEvent.id < before)
     if partnership_id is not None:
         stmt = stmt.where(AuditEvent.partnership_id == partnership_id)
     if types:
@@ -316,7 +318,7 @@ def feed_query(principal: Principal, *, after: int = 0, partnership_id: int | No
         if other:
             conditions.append(AuditEvent.action.not_in(list(ACTION_TYPES)))
         stmt = stmt.where(or_(*conditions))
-    stmt = stmt.order_by(AuditEvent.id)
+    stmt = stmt.order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id)
     if limit is not None:
         stmt = stmt.limit(limit)
     return stmt
@@ -333,11 +335,13 @@ def to_feed_event(row: AuditEvent, code: str | None) -> FeedEvent:
 
 
 async def read(session: AsyncSession, principal: Principal, *, after: int = 0, partnership_id: int | None = None,
-               types: Sequence[EventType] | None = None, limit: int = 100, upto: int | None = None) -> list[FeedEvent]:
-    """Up to ``limit`` events after the cursor id (and at most ``upto``) that the principal may
-    see, oldest first."""
+               types: Sequence[EventType] | None = None, limit: int = 100, upto: int | None = None,
+               before: int | None = None, newest_first: bool = False) -> list[FeedEvent]:
+    """Up to ``limit`` events after the cursor id (at most ``upto``, before ``before``) that
+    the principal may see, oldest first (newest first to page backward from ``before``)."""
     rows = (await session.execute(feed_query(principal, after=after, partnership_id=partnership_id,
-                                             types=types, limit=limit, upto=upto))).all()
+                                             types=types, limit=limit, upto=upto, before=before,
+                                             newest_first=newest_first))).all()
     return [to_feed_event(r[0], r[1]) for r in rows]
 
 

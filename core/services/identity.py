@@ -2,6 +2,11 @@
 
 A token looks like ``pgt_<prefix>_<secret>``: the prefix finds the row, the digest of the
 whole token proves it. Expired and revoked tokens authenticate as nobody.
+
+The prefix is also the token's name for people: printed when it is issued, shown by
+``partnerships token list``, taken by ``partnerships token revoke`` (which also takes the
+whole token, or ``token:<number>`` as the audit trail names the token). It is never a secret:
+the digest is of the whole token.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.auth import ANONYMOUS, Principal
@@ -33,8 +38,29 @@ class AuthenticationError(Exception):
 @dataclass(frozen=True)
 class IssuedToken:
     id: int
+    prefix: str
     secret: str
     expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What ``token list`` shows of a token: never its secret or digest."""
+
+    id: int
+    prefix: str
+    role: Role
+    partnership: str | None
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    def status(self, now: dt.datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at is not None and self.expires_at <= now else "live"
 
 
 #: How often a token's last-used time is written; reads should not each cost a write.
@@ -66,6 +92,8 @@ async def create_token(
     elif role != Role.ADMINISTRATOR:
         raise TokenError("only an administrator token may cover every partnership; pass --partnership")
     prefix = secrets.token_hex(4)
+    while await session.scalar(select(ApiToken.id).where(ApiToken.prefix == prefix)) is not None:
+        prefix = secrets.token_hex(4)  # the prefix names the token (`token revoke`): one token each
     secret = f"pgt_{prefix}_{secrets.token_urlsafe(32)}"
     expires = utcnow() + dt.timedelta(days=lifetime_days)
     row = ApiToken(
@@ -79,7 +107,40 @@ async def create_token(
         partnership_id=partnership_id,
         after={"role": role, "label": row.label, "expires_at": expires},
     )
-    return IssuedToken(row.id, secret, expires)
+    return IssuedToken(row.id, prefix, secret, expires)
+
+
+async def list_tokens(session: AsyncSession, partnership_code: str | None = None) -> list[TokenInfo]:
+    """Every token (of one partnership and the platform administrators', with a code), oldest first."""
+    stmt = (select(ApiToken, Partnership.code).outerjoin(Partnership, Partnership.id == ApiToken.partnership_id)
+            .order_by(ApiToken.id))
+    if partnership_code is not None:
+        stmt = stmt.where(Partnership.code == partnership_code)
+    return [TokenInfo(row.id, row.prefix, row.role, code, row.label, row.created_at, row.expires_at, row.last_used_at,
+                      row.revoked_at) for row, code in (await session.execute(stmt)).all()]
+
+
+async def find_token(session: AsyncSession, ref: str) -> int:
+    """The number of the token ``ref`` names: its prefix (as printed and listed), the whole
+    token, or ``token:<number>`` / a number as the audit trail names it. Raises
+    :class:`TokenError` for none."""
+    ref = ref.strip()
+    if ref.startswith("pgt_"):
+        parts = ref.split("_")
+        found = await session.scalar(select(ApiToken.id).where(ApiToken.digest == _digest(ref)))
+        if found is None:
+            raise TokenError(f"no token pgt_{parts[1] if len(parts) > 1 else ''}_…: check it was copied whole")
+        return found
+    number = ref.removeprefix("token:")
+    conditions = [ApiToken.prefix == ref]
+    if number.isdigit() and int(number) < 2**31:
+        conditions.append(ApiToken.id == int(number))
+    rows = (await session.execute(select(ApiToken.id, ApiToken.prefix).where(or_(*conditions)))).all()
+    by_prefix = [r.id for r in rows if r.prefix == ref]
+    found = by_prefix or [r.id for r in rows]
+    if not found:
+        raise TokenError(f"no token {ref!r}: pass the prefix `partnerships token list` shows, or token:<number>")
+    return found[0]
 
 
 async def revoke_token(session: AsyncSession, token_id: int, actor: str = "cli") -> bool:
@@ -116,25 +177,28 @@ async def recheck(session: AsyncSession, principal: Principal) -> None:
     _refuse_if_lapsed(row, utcnow())
 
 
-async def lapsed(session: AsyncSession, token_ids) -> dict[int, AuthenticationError]:
+async def lapsed(session: AsyncSession, token_ids) -> tuple[dict[int, AuthenticationError], dict[int, dt.datetime | None]]:
     """:func:`recheck` for many tokens in one statement: the ones of ``token_ids`` revoked,
-    expired or gone, each with the error ``recheck`` would raise (the event feed's
-    subscriptions re-check all their tokens on every poll, at one statement however many)."""
+    expired or gone, each with the error ``recheck`` would raise, and when each of the others
+    expires (the event feed's subscriptions re-check all their tokens at one statement)."""
     ids = sorted(set(token_ids))
     if not ids:
-        return {}
+        return {}, {}
     rows = {row.id: row for row in (await session.scalars(
         select(ApiToken).where(ApiToken.id.in_(bindparam("ids", ids, expanding=True, literal_execute=True)))
         .execution_options(populate_existing=True))).all()}
-    now, found = utcnow(), {}
+    now, refused, expiries = utcnow(), {}, {}
     for token_id in ids:
         try:
             if token_id not in rows:
                 raise AuthenticationError("unknown API token")
             _refuse_if_lapsed(rows[token_id], now)
         except AuthenticationError as exc:
-            found[token_id] = exc
-    return found
+            refused[token_id] = exc
+            continue
+        expires = rows[token_id].expires_at
+        expiries[token_id] = expires.replace(tzinfo=dt.UTC) if expires is not None and expires.tzinfo is None else expires
+    return refused, expiries
 
 
 async def authenticate(session: AsyncSession, bearer: str | None) -> Principal:

@@ -4,9 +4,13 @@
 * ``audit.record`` calls :func:`core.services.outbox.enqueue` in the same transaction as the
   change, writing one ``webhook_delivery`` row per matching endpoint: if the change commits
   the delivery exists, if it rolls back neither does (the transactional outbox).
-* :class:`Worker` sends deliveries: a JSON body signed with HMAC-SHA256 over
-  ``"<unix time>.<body>"`` in ``X-Partnerships-Signature: t=<unix time>,v1=<hex>``. A non-2xx
-  answer or a network error is retried with exponential backoff. Per endpoint, deliveries go
+* :class:`Worker` sends deliveries: a JSON body signed as the Standard Webhooks
+  specification says (``webhook-id``, ``webhook-timestamp``, ``webhook-signature: v1,<base64
+  HMAC-SHA256 of "<id>.<timestamp>.<body>">``), so a receiver verifies it with any Standard
+  Webhooks library instead of code of its own. ``webhook-id`` is the delivery's ID, the same
+  on every retry: a receiver that saw it already can skip it. A non-2xx answer or a network
+  error is retried with exponential backoff and jitter (many endpoints behind one receiver
+  that comes back do not all retry in the same second). Per endpoint, deliveries go
   strictly in order: the next is not attempted while an earlier one is pending, so a
   receiver that was down gets everything afterwards, in order. Every attempt is stored.
 """
@@ -15,12 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import os
+import random
 import socket
 import time
 import uuid
@@ -34,6 +38,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from standardwebhooks import Webhook
 
 from core.auth import Principal
 from core.enums import Role
@@ -51,11 +56,10 @@ from core.services.events import EventType
 
 log = logging.getLogger("partnerships.webhooks")
 
-SIGNATURE_HEADER = "X-Partnerships-Signature"
-TIMESTAMP_HEADER = "X-Partnerships-Timestamp"
 EVENT_HEADER = "X-Partnerships-Event"
-DELIVERY_HEADER = "X-Partnerships-Delivery"
 WORKER_ACTOR = "webhooks worker"
+#: The prefix of a secret in the Standard Webhooks form: base64 of the key's bytes.
+STANDARD_SECRET_PREFIX = "whsec_"
 
 
 class IntegrationSettings(BaseSettings):
@@ -68,10 +72,11 @@ class IntegrationSettings(BaseSettings):
     webhook_poll_interval_s: float = Field(
         default=1.0, description="How often the webhook worker looks for due deliveries, in seconds.")
     webhook_retry_base_s: float = Field(
-        default=10.0, description="First retry delay; each further retry doubles it.")
+        default=10.0, description="First retry delay; each further retry doubles it. Each delay is then "
+        "jittered: a random time between half of it and all of it.")
     webhook_max_backoff_s: float = Field(default=3600.0, description="Longest delay between two attempts.")
     webhook_max_attempts: int = Field(
-        default=30, description="Attempts before a delivery is marked FAILED (about a day at the defaults).")
+        default=30, description="Attempts before a delivery is marked FAILED (11 to 21 hours at the defaults).")
     webhook_timeout_s: float = Field(default=10.0, description="Seconds to wait for a receiver's answer.")
     webhook_lease_s: float = Field(
         default=120.0, description="How long a worker holds an endpoint while sending to it.")
@@ -88,29 +93,40 @@ def get_integration_settings() -> IntegrationSettings:
 # -- signatures ----------------------------------------------------------------------------
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The header value: ``t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>.<body>">``."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
+def _standard_key(secret: str) -> bytes:
+    """The key of a ``whsec_<base64>`` secret (padding optional, as the libraries read it)."""
+    encoded = secret[len(STANDARD_SECRET_PREFIX):].rstrip("=")
+    return base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
 
 
-def verify(secret: str, header: str, body: bytes, *, tolerance_s: int = 300, now: float | None = None) -> bool:
-    """Check a signature header as a receiver should: right MAC, timestamp recent."""
-    try:
-        parts = dict(p.split("=", 1) for p in header.split(","))
-        timestamp = int(parts["t"])
-        given = parts["v1"]
-    except (KeyError, ValueError):
-        return False
-    if abs((time.time() if now is None else now) - timestamp) > tolerance_s:
-        return False
-    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, given)
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of an endpoint's secret: a ``whsec_…`` secret is the Standard Webhooks
+    form (base64 of the key); any other secret is used as its UTF-8 bytes, which a receiver
+    passes to its library as bytes (or as ``whsec_`` + base64 of them)."""
+    if secret.startswith(STANDARD_SECRET_PREFIX):
+        return _standard_key(secret)
+    return secret.encode()
 
 
 def delivery_global_id(delivery_id: int) -> str:
-    """The delivery's API ID (as `webhookDeliveries` shows it), sent as X-Partnerships-Delivery."""
+    """The delivery's API ID (as `webhookDeliveries` shows it), sent as ``webhook-id``."""
     return base64.urlsafe_b64encode(f"WebhookDelivery:{delivery_id}".encode()).decode().rstrip("=")
+
+
+def signature_headers(secret: str, message_id: str, body: bytes, *, at: dt.datetime | None = None) -> dict[str, str]:
+    """The Standard Webhooks headers for a body: its id, the time it is sent, the signature."""
+    at = at or utcnow()
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(signing_key(secret)).sign(message_id, at, body.decode()),
+    }
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes) -> dict:
+    """Check a delivery as a receiver does (the right key, a recent timestamp) and return its
+    JSON; raises ``standardwebhooks.WebhookVerificationError`` otherwise."""
+    return Webhook(signing_key(secret)).verify(body, headers)
 
 
 def encode_body(payload: dict) -> bytes:
@@ -144,6 +160,14 @@ def _check_secret(secret: str) -> str:
     if not 16 <= len(secret) <= 200:
         raise InvalidInput("secret must be 16 to 200 characters; use a random string, e.g. `openssl rand -hex 32`",
                            field="secret")
+    if secret.startswith(STANDARD_SECRET_PREFIX):
+        try:
+            key = _standard_key(secret)
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) < 16:
+            raise InvalidInput("a secret starting `whsec_` is in the Standard Webhooks form and must be base64 of at "
+                               "least 16 bytes, e.g. `whsec_$(openssl rand -base64 32)`", field="secret")
     return secret
 
 
@@ -236,8 +260,12 @@ class Outcome:
 
 
 def backoff(attempts: int, base: float, cap: float) -> float:
-    """Delay after the ``attempts``-th failure: base, 2×base, 4×base … at most ``cap``."""
-    return min(cap, base * (2 ** max(0, attempts - 1)))
+    """Delay after the ``attempts``-th failure: base, 2×base, 4×base … at most ``cap``, then
+    jittered to a random time between half of that and all of it ("equal jitter"), so that
+    deliveries that failed together (one receiver down for many endpoints) do not retry in
+    lock-step, and a delay still grows with each failure."""
+    delay = min(cap, base * (2 ** max(0, attempts - 1)))
+    return random.uniform(delay / 2, delay)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -378,14 +406,11 @@ class Worker:
 
     async def _send(self, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Outcome:
         body = encode_body(delivery.payload)
-        timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "partnerships-graph-webhooks/1",
-            SIGNATURE_HEADER: sign(endpoint.secret, timestamp, body),
-            TIMESTAMP_HEADER: str(timestamp),
             EVENT_HEADER: delivery.event_type,
-            DELIVERY_HEADER: delivery_global_id(delivery.id),
+            **signature_headers(endpoint.secret, delivery_global_id(delivery.id), body),
         }
         started = time.perf_counter()
         if not self.allow_private_addresses:  # checked again now: DNS may have changed since registration

@@ -21,7 +21,7 @@ from core import models
 from core.services.audit import redact_payload
 from schema.audit.loaders import trail_page
 from schema.errors import BadArgument
-from schema.types.common import Node, PageInfo
+from schema.types.common import Keyset, Node, PageInfo
 
 #: Audit ids are 32-bit integers in the database; a cursor beyond them is not one we issued.
 MAX_ID = 2**31 - 1
@@ -66,7 +66,7 @@ def encode_cursor(event_id: int) -> str:
     return base64.urlsafe_b64encode(f"au:{event_id}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, argument: str = "after") -> int:
     """The id of the event a cursor stands for; pages continue with the older ones."""
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
@@ -75,27 +75,26 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError
         return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise BadArgument(f"`after: {cursor!r}` is not a cursor of the audit trail; use an edge's `cursor` "
-                          "or a page's `endCursor`") from None
+        raise BadArgument(f"`{argument}: {cursor!r}` is not a cursor of the audit trail; use an edge's `cursor` "
+                          "or a page's `startCursor` or `endCursor`") from None
 
 
 async def audit_page(info: Info, partnership_pk: int, first: int | None, after: str | None, *,
-                     visible: bool) -> AuditEventConnection:
+                     last: int | None = None, before: str | None = None, visible: bool) -> AuditEventConnection:
     """One page of a partnership's trail, newest first (empty when not ``visible``)."""
-    max_page = info.context.settings.max_page_size
-    if first is not None and not 0 <= first <= max_page:
-        raise BadArgument(f"`first` must be between 0 and {max_page}; got {first}. Page with `after`.")
-    before_id = decode_cursor(after) if after else None
-    size = max_page if first is None else first
+    window = Keyset.of(first, decode_cursor(after) if after else None, last,
+                       decode_cursor(before, "before") if before else None, info.context.settings.max_page_size,
+                       descending=True)
     rows: list[models.AuditEvent] = []
     total = 0
     if visible:
-        rows, total = await trail_page(info.context.sessions, partnership_pk, before_id, size)
-    edges = [AuditEventEdge(cursor=encode_cursor(e.id), node=AuditEvent.from_row(e)) for e in rows[:size]]
+        rows, total = await trail_page(info.context.sessions, partnership_pk, window)
+    page, earlier, later = window.page(rows)
+    edges = [AuditEventEdge(cursor=encode_cursor(e.id), node=AuditEvent.from_row(e)) for e in page]
     return AuditEventConnection(
         page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            has_previous_page=before_id is not None,
+            has_next_page=later,
+            has_previous_page=earlier,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

@@ -26,7 +26,7 @@ from schema.disputes.types import EscalationLadder, ladder_for
 from schema.funding.types import resolve_host, statement_for
 from schema.governance.types import comparison_for, rule_context
 from schema.reviews.types import timescales
-from schema.types.common import Source, source_of
+from schema.types.common import Source, described, source_of
 
 PartnershipT = Annotated["Partnership", strawberry.lazy("schema.structure.types")]  # noqa: F821
 
@@ -263,6 +263,7 @@ ASPECTS: dict[ComparisonAspect, tuple[str, Callable[[Info, Any, FinancialYear], 
     ComparisonAspect.RULE_STATUS: ("How many of the rules the document states, derives, leaves to the baseline or "
                                    "does not state", rule_status),
 }
+described(ComparisonAspect, {aspect.name: f"{title}." for aspect, (title, _) in ASPECTS.items()})
 
 
 async def build_matrix(info: Info, partnerships: list, aspects: list[ComparisonAspect], fy: FinancialYear) -> ComparisonMatrix:

@@ -21,9 +21,11 @@ from core.rules.funding import HostStatus
 from schema.disputes.types import ladder_for
 from schema.funding.types import resolve_host
 from schema.reviews.types import timescales
-from schema.types.common import Source
+from schema.types.common import Source, described
 
-ComplianceItem = strawberry.enum(rules.ComplianceItem, description="An item WT2018 says published arrangements must cover.")
+ComplianceItem = described(
+    strawberry.enum(rules.ComplianceItem, description="An item WT2018 says published arrangements must cover."),
+    {item.name: f"The arrangements must set out {title}." for item, title in rules.TITLES.items()})
 
 
 @strawberry.type(description="Something in the arrangements that covers a checklist item.")

@@ -19,7 +19,7 @@ from schema.disputes.types import (
     Scrutiny,
     ladder_for,
 )
-from schema.types.common import After, Connection, First, paginate
+from schema.types.common import After, Before, Connection, First, Last, paginate
 
 
 @strawberry.type
@@ -39,12 +39,12 @@ class PartnershipFields:
         self, info: Info,
         status: Annotated[DisputeStatus | None, strawberry.argument(description="Only disputes with this status.")] = None,
         kind: Annotated[DisputeKind | None, strawberry.argument(description="Only disputes of this kind.")] = None,
-        first: First = None, after: After = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Dispute]:
         rows = await info.context.loaders.of(disputes_by_partnership).load(self.pk)  # type: ignore[attr-defined]
         items = [Dispute.from_row(d) for d in rows
                  if (status is None or d.status == status) and (kind is None or d.kind == kind)]
-        return paginate(items, first, after, info.context.settings.max_page_size)
+        return paginate(items, first, after, info.context.settings.max_page_size, last, before)
 
     @strawberry.field(description="Independent scrutiny: the scrutineer's appointment, activities, reports and the "
                                   "partnership's responses to each recommendation.")

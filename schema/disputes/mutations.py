@@ -158,7 +158,7 @@ def _opt(gid, expected: str, field: str) -> int | None:
 class Mutation:
     @strawberry.mutation(description="Raise a dispute (any member-level role of the partnership). It starts at the "
                                      "first stage of the partnership's ladder for its kind.")
-    async def raise_dispute(self, info: Info, input: RaiseDisputeInput) -> DisputeResult:
+    async def raise_dispute(self, info: Info, input: Annotated[RaiseDisputeInput, strawberry.argument(description="A dispute to raise: by a seat or an agency, about another agency and/or a decision.")]) -> DisputeResult:
         async def action(session, principal):
             d = await svc.raise_dispute(
                 session, principal, info.context.registry, partnership_code=input.partnership_code,
@@ -174,7 +174,7 @@ class Mutation:
 
     @strawberry.mutation(description="Escalate a dispute one stage up its ladder (a statutory partner, the "
                                      "business unit, an administrator; the scrutineer from its own stage).")
-    async def escalate_dispute(self, info: Info, input: EscalateDisputeInput) -> DisputeResult:
+    async def escalate_dispute(self, info: Info, input: Annotated[EscalateDisputeInput, strawberry.argument(description="Escalate an unresolved dispute to the next stage of its ladder.")]) -> DisputeResult:
         async def action(session, principal):
             d = await svc.escalate_dispute(
                 session, principal, info.context.registry, dispute_id=decode_id(input.dispute_id, "Dispute", "disputeId"),
@@ -186,7 +186,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record how a dispute ended at its current stage (the stage's own actor — "
                                      "statutory partners or the scrutineer — or the business unit / an administrator).")
-    async def resolve_dispute(self, info: Info, input: ResolveDisputeInput) -> DisputeResult:
+    async def resolve_dispute(self, info: Info, input: Annotated[ResolveDisputeInput, strawberry.argument(description="Record how a dispute ended at its current stage.")]) -> DisputeResult:
         async def action(session, principal):
             d = await svc.resolve_dispute(
                 session, principal, info.context.registry, dispute_id=decode_id(input.dispute_id, "Dispute", "disputeId"),
@@ -197,7 +197,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Withdraw an open dispute (whoever raised it, the business unit or an administrator).")
-    async def withdraw_dispute(self, info: Info, input: WithdrawDisputeInput) -> DisputeResult:
+    async def withdraw_dispute(self, info: Info, input: Annotated[WithdrawDisputeInput, strawberry.argument(description="Withdraw an open dispute.")]) -> DisputeResult:
         async def action(session, principal):
             d = await svc.withdraw_dispute(
                 session, principal, dispute_id=decode_id(input.dispute_id, "Dispute", "disputeId"), notes=input.notes)
@@ -206,7 +206,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record the independent scrutineer's appointment (business unit or administrator).")
-    async def appoint_scrutineer(self, info: Info, input: AppointScrutineerInput) -> ScrutinyAppointmentResult:
+    async def appoint_scrutineer(self, info: Info, input: Annotated[AppointScrutineerInput, strawberry.argument(description="The appointment of the independent scrutineer.")]) -> ScrutinyAppointmentResult:
         async def action(session, principal):
             a = await svc.appoint_scrutineer(
                 session, principal, partnership_code=input.partnership_code, scrutineer=input.scrutineer,
@@ -218,7 +218,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record a scrutiny activity (the scrutineer, business unit or an administrator).")
-    async def record_scrutiny_activity(self, info: Info, input: RecordScrutinyActivityInput) -> ScrutinyActivityResult:
+    async def record_scrutiny_activity(self, info: Info, input: Annotated[RecordScrutinyActivityInput, strawberry.argument(description="A scrutiny activity.")]) -> ScrutinyActivityResult:
         async def action(session, principal):
             a = await svc.record_scrutiny_activity(
                 session, principal, partnership_code=input.partnership_code, kind=input.kind, title=input.title,
@@ -230,7 +230,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record a scrutiny report with findings and recommendations (the scrutineer, "
                                      "business unit or an administrator).")
-    async def publish_scrutiny_report(self, info: Info, input: PublishScrutinyReportInput) -> ScrutinyReportResult:
+    async def publish_scrutiny_report(self, info: Info, input: Annotated[PublishScrutinyReportInput, strawberry.argument(description="A scrutiny report with its findings and recommendations.")]) -> ScrutinyReportResult:
         async def action(session, principal):
             r = await svc.publish_scrutiny_report(
                 session, principal, partnership_code=input.partnership_code, title=input.title,
@@ -243,7 +243,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record the partnership's response to a recommendation (a statutory partner, "
                                      "business unit or an administrator); a rejection needs a reason.")
-    async def respond_to_recommendation(self, info: Info, input: RespondToRecommendationInput) -> RecommendationResult:
+    async def respond_to_recommendation(self, info: Info, input: Annotated[RespondToRecommendationInput, strawberry.argument(description="The partnership's response to a recommendation.")]) -> RecommendationResult:
         async def action(session, principal):
             r = await svc.respond_to_recommendation(
                 session, principal,

@@ -29,7 +29,7 @@ from schema.disputes.loaders import (
     reports_by_partnership,
     scrutiny_appointments_by_partnership,
 )
-from schema.types.common import Node, Role, Source, source_of
+from schema.types.common import Node, Role, Source, described, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.structure.types import Agency, Group, Partnership, Person, Seat
@@ -40,15 +40,63 @@ PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.structure.type
 PersonRef = Annotated["Person", strawberry.lazy("schema.structure.types")]
 SeatRef = Annotated["Seat", strawberry.lazy("schema.structure.types")]
 
-DisputeKind = strawberry.enum(rules.DisputeKind, description="What a dispute is about.")
-DisputeAction = strawberry.enum(rules.DisputeAction, description="What the role acting at a stage may do.")
-DisputeOutcome = strawberry.enum(rules.DisputeOutcome, description="How a dispute ended.")
-DisputeStatus = strawberry.enum(rules.DisputeStatus, description="Whether a dispute is still open.")
-DisputeMove = strawberry.enum(rules.DisputeMove, description="A change in a dispute's stage history.")
-LadderActor = strawberry.enum(rules.LadderActor, description="Who acts at a stage of an escalation ladder.")
-ScrutinyActivityKind = strawberry.enum(rules.ScrutinyActivityKind, description="What sort of scrutiny activity.")
-RecommendationResponse = strawberry.enum(
-    rules.RecommendationResponse, description="The partnership's response to a scrutineer's recommendation.")
+DisputeKind = described(strawberry.enum(rules.DisputeKind, description="What a dispute is about."), {
+    "PROFESSIONAL_DISAGREEMENT": "A disagreement between partners or agencies.",
+    "PARTNER_NOT_MEETING_OBLIGATIONS": "A partner is not meeting its obligations under the arrangements.",
+    "FUNDING_DEFAULT": "A partner has not paid its contribution (Lewisham, Funding).",
+    "CHILDREN_AT_RISK_CHALLENGE": "A challenge that a decision would put children at risk.",
+})
+DisputeAction = described(strawberry.enum(rules.DisputeAction, description="What the role acting at a stage may do."), {
+    "MEET": "Meet or discuss, and agree.",
+    "ARBITRATE": "Arbitrate: decide between the parties, who have agreed to be bound.",
+    "DETERMINE": "Determine the matter.",
+    "MEDIATE": "Mediate: help the parties reach their own agreement.",
+    "ESCALATE": "Hand the unresolved dispute to the next stage.",
+    "REFER": "Refer it outside the partnership (to the Secretary of State).",
+})
+DisputeOutcome = described(strawberry.enum(rules.DisputeOutcome, description="How a dispute ended."), {
+    "RESOLVED_BY_AGREEMENT": "The parties agreed.",
+    "ARBITRATED": "Settled by arbitration.",
+    "DETERMINED": "Settled by a determination.",
+    "MEDIATED": "Settled through mediation.",
+    "REFERRED_OUTSIDE": "Referred outside the partnership (to the Secretary of State).",
+    "WITHDRAWN": "Withdrawn by whoever raised it.",
+})
+DisputeStatus = described(strawberry.enum(rules.DisputeStatus, description="Whether a dispute is still open."), {
+    "OPEN": "Still being dealt with.",
+    "CLOSED": "Ended: see its outcome.",
+})
+DisputeMove = described(strawberry.enum(rules.DisputeMove, description="A change in a dispute's stage history."), {
+    "RAISED": "The dispute was raised, at the first stage.",
+    "ESCALATED": "It moved to the next stage.",
+    "RESOLVED": "It was settled.",
+    "WITHDRAWN": "It was withdrawn.",
+})
+LadderActor = described(strawberry.enum(rules.LadderActor, description="Who acts at a stage of an escalation ladder."), {
+    "PRACTITIONERS": "Practitioners and managers, under an agency's escalation protocol.",
+    "STATUTORY_PARTNERS": "The safeguarding partners.",
+    "EXECUTIVE": "The partners' executive group.",
+    "CHIEF_OFFICERS": "The partners' chief officers: chief executives, accountable officers, commanders.",
+    "PARTNERSHIP_MEMBERS": "The partners and the relevant agencies together.",
+    "INDEPENDENT_PERSON": "The independent person (Merton).",
+    "SCRUTINEER": "The independent scrutineer.",
+    "PARTNERSHIP_CHAIR": "The partnership's chair.",
+    "SECRETARY_OF_STATE": "The Secretary of State, outside the partnership.",
+})
+ScrutinyActivityKind = described(strawberry.enum(rules.ScrutinyActivityKind, description="What sort of scrutiny activity."), {
+    "MEETING_ATTENDED": "Attended a meeting of the partnership.",
+    "PAPERS_REVIEWED": "Reviewed papers.",
+    "AUDIT": "Carried out or reviewed an audit.",
+    "CASE_REVIEW": "Reviewed a case.",
+    "ENGAGEMENT_WITH_CHILDREN_AND_FAMILIES": "Heard from children, young people and families.",
+    "OTHER": "Any other activity (its description says what).",
+})
+RecommendationResponse = described(strawberry.enum(
+    rules.RecommendationResponse, description="The partnership's response to a scrutineer's recommendation."), {
+    "ACCEPTED": "The partnership accepts the recommendation.",
+    "REJECTED": "The partnership rejects it, giving its reason.",
+    "IN_PROGRESS": "The partnership is still considering it, or acting on it.",
+})
 
 
 # ----------------------------------------------------------------------------- ladders

@@ -6,6 +6,7 @@ writes return a typed error and write nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -144,7 +145,7 @@ EscalationResult = result_union("EscalationResult", EscalationPayload)
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Set a year's budget, or revise it; every earlier revision is kept (Sandwell §24).")
-    async def set_budget(self, info: Info, input: SetBudgetInput) -> BudgetResult:
+    async def set_budget(self, info: Info, input: Annotated[SetBudgetInput, strawberry.argument(description="Set a year's budget, or revise it (the earlier revisions are kept).")]) -> BudgetResult:
         async def action(session, principal):
             row = await svc.set_budget(
                 session, principal, partnership_code=input.partnership_code, financial_year=input.financial_year,
@@ -157,7 +158,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record an agency's contribution for a year: cash, or in kind.")
-    async def record_contribution(self, info: Info, input: RecordContributionInput) -> ContributionResult:
+    async def record_contribution(self, info: Info, input: Annotated[RecordContributionInput, strawberry.argument(description="An agency's contribution for a year.")]) -> ContributionResult:
         async def action(session, principal):
             row = await svc.record_contribution(
                 session, principal, partnership_code=input.partnership_code, agency_code=input.agency_code,
@@ -170,7 +171,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Move a contribution to pledged, invoiced or received.")
-    async def update_contribution_status(self, info: Info, input: UpdateContributionStatusInput) -> ContributionResult:
+    async def update_contribution_status(self, info: Info, input: Annotated[UpdateContributionStatusInput, strawberry.argument(description="A contribution's new status.")]) -> ContributionResult:
         async def action(session, principal):
             row = await svc.update_contribution_status(
                 session, principal, contribution_id=decode_id(input.contribution_id, "Contribution", "contributionId"),
@@ -181,7 +182,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Add a line of expenditure to a year.")
-    async def add_expenditure(self, info: Info, input: AddExpenditureInput) -> ExpenditureResult:
+    async def add_expenditure(self, info: Info, input: Annotated[AddExpenditureInput, strawberry.argument(description="A line of spending.")]) -> ExpenditureResult:
         async def action(session, principal):
             row = await svc.add_expenditure(
                 session, principal, partnership_code=input.partnership_code, financial_year=input.financial_year,
@@ -192,7 +193,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Set the reserve a year starts with (e.g. Sefton's LSCB reserve, 1 October 2021).")
-    async def set_reserve_brought_forward(self, info: Info, input: SetReserveInput) -> FundingYearResult:
+    async def set_reserve_brought_forward(self, info: Info, input: Annotated[SetReserveInput, strawberry.argument(description="The reserve a year starts with.")]) -> FundingYearResult:
         async def action(session, principal):
             row = await svc.set_reserve_brought_forward(
                 session, principal, partnership_code=input.partnership_code, financial_year=input.financial_year,
@@ -204,7 +205,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record who hosts the money in a year; a recorded arrangement takes precedence "
                                      "over the document's (Lewisham: later years are under review until recorded).")
-    async def record_host_arrangement(self, info: Info, input: RecordHostArrangementInput) -> FundingYearResult:
+    async def record_host_arrangement(self, info: Info, input: Annotated[RecordHostArrangementInput, strawberry.argument(description="Record who hosts the money in a year (replaces an earlier record for that year).")]) -> FundingYearResult:
         async def action(session, principal):
             rows = await svc.record_host_arrangement(
                 session, principal, partnership_code=input.partnership_code, financial_year=input.financial_year,
@@ -218,7 +219,7 @@ class Mutation:
 
     @strawberry.mutation(description="Report overdue contributions; where the arrangements say so (Lewisham), open a "
                                      "funding-default dispute for each, once.")
-    async def escalate_overdue_contributions(self, info: Info, input: EscalateOverdueInput) -> EscalationResult:
+    async def escalate_overdue_contributions(self, info: Info, input: Annotated[EscalateOverdueInput, strawberry.argument(description="Report overdue contributions and act on them as the arrangements say.")]) -> EscalationResult:
         registry = info.context.registry
 
         async def action(session, principal):

@@ -33,7 +33,7 @@ from schema.funding.loaders import (
     host_records_by_year,
     reserves_by_year,
 )
-from schema.types.common import Node, Source, source_of
+from schema.types.common import Node, Source, described, source_of
 from schema.types.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,11 +64,35 @@ with warnings.catch_warnings():
         description="A whole number of pence (a 64-bit integer, sent as a JSON number): 1000001 is £10,000.01.",
     )
 
-ContributionKind = strawberry.enum(rules.ContributionKind, description="Cash, or provided in kind.")
-ContributionStatus = strawberry.enum(rules.ContributionStatus, description="Pledged, invoiced or received.")
-HostRole = strawberry.enum(rules.HostRole, description="The capacity in which an agency or post holds the money.")
-HostStatus = strawberry.enum(rules.HostStatus, description="How settled the host arrangement for the year is.")
-ReviewCostItem = strawberry.enum(rules.ReviewCostItem, description="A kind of practice-review cost.")
+ContributionKind = described(strawberry.enum(rules.ContributionKind, description="Cash, or provided in kind."), {
+    "CASH": "Money.",
+    "IN_KIND": "Provided instead of money (accommodation, hosting, legal advice …); not income.",
+})
+ContributionStatus = described(strawberry.enum(rules.ContributionStatus, description="Pledged, invoiced or received."), {
+    "PLEDGED": "Agreed, not yet billed.",
+    "INVOICED": "Billed, not yet paid.",
+    "RECEIVED": "Paid.",
+})
+HostRole = described(strawberry.enum(rules.HostRole, description="The capacity in which an agency or post holds the money."), {
+    "HOST_AGENCY": "Receives the contributions and pays the expenses (Lewisham).",
+    "ACCOUNTABLE_BODY": "Answers for financial probity, and for receiving and monitoring the money (Sandwell §24).",
+    "COST_CENTRE_MANAGER": "Manages the cost centre the budget is held in.",
+    "DAY_TO_DAY_BUDGET_MANAGER": "Manages the budget day to day.",
+})
+HostStatus = described(strawberry.enum(rules.HostStatus, description="How settled the host arrangement for the year is."), {
+    "STATED": "The published document states it for the year.",
+    "RECORDED": "The partnership recorded it through the API.",
+    "UNDER_REVIEW": "The document leaves it open until a decision is recorded.",
+    "NOT_STATED": "Nothing is published or recorded.",
+})
+ReviewCostItem = described(strawberry.enum(rules.ReviewCostItem, description="A kind of practice-review cost."), {
+    "REVIEWER": "Commissioning the review and its independent author(s).",
+    "LEGAL_ADVICE": "Legal advice.",
+    "FACILITATION": "Facilitating the review and its meetings.",
+    "COMMUNICATIONS": "Media work and communications advice.",
+    "DISSEMINATION": "Spreading the lessons learned.",
+    "OTHER": "Any other cost.",
+})
 
 
 @strawberry.enum(description="Where the figures of a statement come from.")
@@ -76,6 +100,13 @@ class StatementBasis(enum.Enum):
     RECORDED = "RECORDED"
     PUBLISHED = "PUBLISHED"
     NONE = "NONE"
+
+
+described(StatementBasis, {
+    "RECORDED": "Computed from the contributions, expenditure and reserves recorded for the year.",
+    "PUBLISHED": "The published document's figures: nothing is recorded for the year.",
+    "NONE": "Nothing is recorded or published for the year.",
+})
 
 
 @strawberry.type(description="An exact amount of money: integer pence and a display string such as `£10,000.01`.")

@@ -4,6 +4,8 @@ selections and appointments. Each takes one `input` and returns its payload or t
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -172,7 +174,7 @@ AppointmentResult = result_union("AppointmentResult", AppointmentPayload, "The a
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Schedule a meeting of a group (business unit or administrator).")
-    async def schedule_meeting(self, info: Info, input: ScheduleMeetingInput) -> MeetingResult:
+    async def schedule_meeting(self, info: Info, input: Annotated[ScheduleMeetingInput, strawberry.argument(description="A meeting to schedule for a group.")]) -> MeetingResult:
         async def action(session, principal):
             row = await svc.schedule_meeting(
                 session, principal, group_id=decode_id(input.group_id, "Group", "groupId"),
@@ -183,7 +185,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Change a meeting: held or cancelled, date, papers circulated, minutes published.")
-    async def update_meeting(self, info: Info, input: UpdateMeetingInput) -> MeetingResult:
+    async def update_meeting(self, info: Info, input: Annotated[UpdateMeetingInput, strawberry.argument(description="Changes to a meeting: status, date, papers circulated, minutes published.")]) -> MeetingResult:
         async def action(session, principal):
             row = await svc.update_meeting(
                 session, principal, meeting_id=decode_id(input.meeting_id, "Meeting", "meetingId"),
@@ -194,7 +196,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Add an item to a meeting's agenda.")
-    async def add_agenda_item(self, info: Info, input: AddAgendaItemInput) -> AgendaItemResult:
+    async def add_agenda_item(self, info: Info, input: Annotated[AddAgendaItemInput, strawberry.argument(description="An item to add to a meeting's agenda.")]) -> AgendaItemResult:
         async def action(session, principal):
             row = await svc.add_agenda_item(session, principal,
                                             meeting_id=decode_id(input.meeting_id, "Meeting", "meetingId"),
@@ -204,7 +206,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record attendance per seat at a meeting (proxies follow the group's proxy rule).")
-    async def record_attendance(self, info: Info, input: RecordAttendanceInput) -> MeetingResult:
+    async def record_attendance(self, info: Info, input: Annotated[RecordAttendanceInput, strawberry.argument(description="Attendance at a meeting (entries replace any earlier record for the same seats).")]) -> MeetingResult:
         async def action(session, principal):
             entries = [svc.AttendanceEntry(decode_id(e.seat_id, "Seat", f"entries[{i}].seatId"), e.status,
                                            e.proxy_name, e.chair_agreed) for i, e in enumerate(input.entries)]
@@ -217,7 +219,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record a decision: consensus or a vote at a quorate meeting (refused without "
                                      "quorum), or an executive action between meetings where the rules allow one.")
-    async def record_decision(self, info: Info, input: RecordDecisionInput) -> DecisionResult:
+    async def record_decision(self, info: Info, input: Annotated[RecordDecisionInput, strawberry.argument(description="A decision: by consensus or vote at a quorate meeting, or by executive action between meetings.")]) -> DecisionResult:
         async def action(session, principal):
             row = await svc.record_decision(
                 session, principal, info.context.registry, group_id=decode_id(input.group_id, "Group", "groupId"),
@@ -229,7 +231,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Cast a vote on an open decision; a seat without voting rights is refused.")
-    async def cast_vote(self, info: Info, input: CastVoteInput) -> VoteResult:
+    async def cast_vote(self, info: Info, input: Annotated[CastVoteInput, strawberry.argument(description="A vote on an open decision.")]) -> VoteResult:
         async def action(session, principal):
             row = await svc.cast_vote(session, principal, info.context.registry,
                                       decision_id=decode_id(input.decision_id, "Decision", "decisionId"),
@@ -239,7 +241,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Close a vote and count it by the group's voting rule.")
-    async def close_vote(self, info: Info, input: DecisionRefInput) -> DecisionResult:
+    async def close_vote(self, info: Info, input: Annotated[DecisionRefInput, strawberry.argument(description="A decision to act on.")]) -> DecisionResult:
         async def action(session, principal):
             row = await svc.close_vote(session, principal, info.context.registry,
                                        decision_id=decode_id(input.decision_id, "Decision", "decisionId"))
@@ -248,7 +250,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record that an executive action was reported at a meeting (clears its flag).")
-    async def report_decision(self, info: Info, input: ReportDecisionInput) -> DecisionResult:
+    async def report_decision(self, info: Info, input: Annotated[ReportDecisionInput, strawberry.argument(description="Report an executive action at a meeting.")]) -> DecisionResult:
         async def action(session, principal):
             row = await svc.report_decision(session, principal,
                                             decision_id=decode_id(input.decision_id, "Decision", "decisionId"),
@@ -258,7 +260,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record who chairs a group in a financial year (overrides the rotation).")
-    async def record_chair_selection(self, info: Info, input: RecordChairSelectionInput) -> ChairSelectionResult:
+    async def record_chair_selection(self, info: Info, input: Annotated[RecordChairSelectionInput, strawberry.argument(description="Record who chairs a group in a financial year (overrides any rotation).")]) -> ChairSelectionResult:
         async def action(session, principal):
             row = await svc.record_chair_selection(
                 session, principal, group_id=decode_id(input.group_id, "Group", "groupId"),
@@ -270,7 +272,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Appoint someone to an office; the partnership's validators may refuse it.")
-    async def appoint(self, info: Info, input: AppointInput) -> AppointmentResult:
+    async def appoint(self, info: Info, input: Annotated[AppointInput, strawberry.argument(description="An appointment to an office.")]) -> AppointmentResult:
         async def action(session, principal):
             row = await svc.appoint(
                 session, principal, info.context.registry,
@@ -282,7 +284,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="End an appointment.")
-    async def end_appointment(self, info: Info, input: EndAppointmentInput) -> AppointmentResult:
+    async def end_appointment(self, info: Info, input: Annotated[EndAppointmentInput, strawberry.argument(description="End an appointment.")]) -> AppointmentResult:
         async def action(session, principal):
             row = await svc.end_appointment(
                 session, principal, appointment_id=decode_id(input.appointment_id, "Appointment", "appointmentId"),

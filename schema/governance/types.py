@@ -41,7 +41,7 @@ from schema.governance.loaders import (
     meetings_by_group,
     votes_by_decision,
 )
-from schema.types.common import ChairBasis, Node, Source, from_global_id, source_of
+from schema.types.common import ChairBasis, Node, Source, described, from_global_id, source_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.structure.types import Agency, Group, Partnership, Person, Seat
@@ -52,22 +52,69 @@ AgencyT = Annotated["Agency", strawberry.lazy("schema.structure.types")]
 PartnershipT = Annotated["Partnership", strawberry.lazy("schema.structure.types")]
 PersonT = Annotated["Person", strawberry.lazy("schema.structure.types")]
 
-MeetingStatus = strawberry.enum(rules.MeetingStatus, description="Whether a meeting is scheduled, held or cancelled.")
-AttendanceStatus = strawberry.enum(
+MeetingStatus = described(strawberry.enum(rules.MeetingStatus, description="Whether a meeting is scheduled, held or cancelled."), {
+    "SCHEDULED": "Set for a date, not yet held.",
+    "HELD": "Took place.",
+    "CANCELLED": "Called off.",
+})
+AttendanceStatus = described(strawberry.enum(
     rules.AttendanceStatus,
-    description="A seat's attendance: present, apologies, absent, represented by its standing deputy, or by a proxy.")
-DecisionMethod = strawberry.enum(rules.DecisionMethod, description="How a decision is taken: consensus, vote, "
-                                 "or executive action between meetings.")
-DecisionStatus = strawberry.enum(rules.DecisionStatus, description="Where a decision stands.")
-VoteChoice = strawberry.enum(rules.VoteChoice, description="For, against or abstaining.")
-TieRule = strawberry.enum(rules.TieRule, description="What a tied vote means.")
-Office = strawberry.enum(rules.Office, description="An office filled by appointment.")
-AttendancePolicyKind = strawberry.enum(rules.AttendancePolicyKind, description="The kind of attendance rule a group has.")
-DeadlineUnit = strawberry.enum(rules.DeadlineUnit, description="Working days (England's bank holidays and weekends "
-                                                               "excluded), days, weeks or months.")
-DeadlineKind = strawberry.enum(rules.DeadlineKind, description="NOTICE: the date set at least this long ahead; PAPERS: "
+    description="A seat's attendance: present, apologies, absent, represented by its standing deputy, or by a proxy."), {
+    "PRESENT": "The seat's holder attended.",
+    "APOLOGIES": "Sent apologies.",
+    "ABSENT": "Absent without apologies.",
+    "DEPUTY": "Represented by the seat's standing deputy (Merton §6.3, §6.8).",
+    "PROXY": "Represented by a proxy (Lewisham: only with the chair's agreement).",
+})
+DecisionMethod = described(strawberry.enum(rules.DecisionMethod, description="How a decision is taken: consensus, vote, "
+                                 "or executive action between meetings."), {
+    "CONSENSUS": "Agreed by consensus, without a vote.",
+    "VOTE": "Put to a vote of the members who may vote.",
+    "EXECUTIVE_ACTION": "Taken between meetings by those the document empowers (Merton §8.4), and reported to the next meeting.",
+})
+DecisionStatus = described(strawberry.enum(rules.DecisionStatus, description="Where a decision stands."), {
+    "OPEN": "A vote is in progress.",
+    "AGREED": "Agreed by consensus.",
+    "CARRIED": "The vote carried.",
+    "NOT_CARRIED": "The vote did not carry.",
+    "TAKEN": "An executive action, taken.",
+})
+VoteChoice = described(strawberry.enum(rules.VoteChoice, description="For, against or abstaining."), {
+    "FOR": "In favour.",
+    "AGAINST": "Against.",
+    "ABSTAIN": "Abstaining: neither for nor against.",
+})
+TieRule = described(strawberry.enum(rules.TieRule, description="What a tied vote means."), {
+    "NOT_CARRIED": "A tied vote fails.",
+    "CHAIR_CASTING_VOTE": "The chair has a casting vote.",
+})
+Office = described(strawberry.enum(rules.Office, description="An office filled by appointment."), {
+    "INDEPENDENT_CHAIR": "The partnership's independent chair.",
+    "INDEPENDENT_PERSON": "The independent person (Merton), the last resort in the partners' disputes.",
+    "INDEPENDENT_SCRUTINEER": "The independent scrutineer.",
+    "SUBGROUP_CHAIR": "The chair of a sub-group.",
+    "SUBGROUP_VICE_CHAIR": "The vice-chair of a sub-group.",
+})
+AttendancePolicyKind = described(strawberry.enum(rules.AttendancePolicyKind, description="The kind of attendance rule a group has."), {
+    "NONE": "The group has no attendance rule.",
+    "CONSECUTIVE_ABSENCES": "A member is flagged after a number of absences in a row.",
+    "MINIMUM_RATE": "A member is flagged below a percentage of meetings attended.",
+    "MINIMUM_OF_MEETINGS": "A member is flagged below a number of the last meetings attended.",
+})
+DeadlineUnit = described(strawberry.enum(rules.DeadlineUnit, description="Working days (England's bank holidays and weekends "
+                                                               "excluded), days, weeks or months."), {
+    "WORKING_DAYS": "Working days: weekends and England's bank holidays excluded.",
+    "DAYS": "Calendar days.",
+    "WEEKS": "Weeks.",
+    "MONTHS": "Calendar months.",
+})
+DeadlineKind = described(strawberry.enum(rules.DeadlineKind, description="NOTICE: the date set at least this long ahead; PAPERS: "
                                                                "papers at least this long before; MINUTES: minutes "
-                                                               "within this long after.")
+                                                               "within this long after."), {
+    "NOTICE": "The meeting's date was set at least this long before it.",
+    "PAPERS": "Papers were circulated at least this long before it.",
+    "MINUTES": "Minutes were circulated within this long after it.",
+})
 
 
 # ----------------------------------------------------------------------------- the rules' view of a group

@@ -18,7 +18,8 @@ class RegisterWebhookInput:
     partnership: str = strawberry.field(description="The partnership's code, e.g. `merton`.")
     url: str = strawberry.field(description="An absolute http(s) URL that accepts POSTed JSON.")
     secret: str = strawberry.field(
-        description="16–200 characters; the HMAC-SHA256 key for `X-Partnerships-Signature`. Never shown again.")
+        description="16–200 characters: the key of the Standard Webhooks signature (`webhook-signature`); "
+                    "`whsec_` + base64 for the standard form. Never shown again.")
     event_types: list[EventType] | None = strawberry.field(
         default=None, description="Types to deliver; omit (null) for every type.")
     description: str = strawberry.field(default="", description="What the endpoint is for.")
@@ -50,7 +51,7 @@ WebhookEndpointResult = Annotated[
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register a webhook endpoint for a partnership (its administrators only).")
-    async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookEndpointResult:
+    async def register_webhook(self, info: Info, input: Annotated[RegisterWebhookInput, strawberry.argument(description="A URL to receive a partnership's events, signed with a shared secret.")]) -> WebhookEndpointResult:
         async def action(session, principal):
             endpoint = await webhooks.register_endpoint(
                 session, principal, partnership=input.partnership, url=input.url, secret=input.secret,
@@ -61,7 +62,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Change, pause or resume a webhook endpoint (the partnership's administrators only).")
-    async def update_webhook(self, info: Info, input: UpdateWebhookInput) -> WebhookEndpointResult:
+    async def update_webhook(self, info: Info, input: Annotated[UpdateWebhookInput, strawberry.argument(description="Changes to a webhook endpoint; omitted fields stay as they are.")]) -> WebhookEndpointResult:
         async def action(session, principal):
             set_types = input.event_types is not strawberry.UNSET
             endpoint = await webhooks.update_endpoint(

@@ -13,13 +13,33 @@ from strawberry.types import Info
 from core.models import integrations as m
 from core.services import events as ev
 from schema.integrations.loaders import attempts_by_delivery
-from schema.types.common import PageInfo, to_global_id
+from schema.types.common import PageInfo, described, to_global_id
 
 if TYPE_CHECKING:
     from schema.structure.types import Partnership
 
-EventType = strawberry.enum(ev.EventType, description="What happened: the kind of a domain event.")
-DeliveryStatus = strawberry.enum(m.DeliveryStatus, description="Where a webhook delivery stands.")
+EventType = described(strawberry.enum(ev.EventType, description="What happened: the kind of a domain event."), {
+    "ARRANGEMENTS_LOADED": "A partnership's published arrangements were loaded for the first time.",
+    "SEAT_ADDED": "A seat was added to a group.",
+    "SEAT_REMOVED": "A seat ended.",
+    "MEETING_SCHEDULED": "A meeting was scheduled.",
+    "DECISION_RECORDED": "A decision was recorded.",
+    "VOTE_CLOSED": "A vote closed.",
+    "DISPUTE_RAISED": "A dispute was raised.",
+    "DISPUTE_ESCALATED": "A dispute moved to its next stage.",
+    "DISPUTE_RESOLVED": "A dispute was settled.",
+    "CONTRIBUTION_AGREED": "A partner's contribution was agreed.",
+    "CONTRIBUTION_RECEIVED": "A partner's contribution was received.",
+    "REVIEW_STARTED": "A practice review was started.",
+    "REVIEW_PUBLISHED": "A practice review's report was published.",
+    "RISK_ADDED": "A risk was added to the risk & challenge log.",
+    "OTHER": "Any other audited write, with no type of its own yet (see `action`).",
+})
+DeliveryStatus = described(strawberry.enum(m.DeliveryStatus, description="Where a webhook delivery stands."), {
+    "PENDING": "Not yet acknowledged: the worker sends it, or retries it, when it is due.",
+    "DELIVERED": "The receiver answered with a 2xx status.",
+    "FAILED": "Given up after the configured number of attempts.",
+})
 
 
 @strawberry.type(description="A domain event: one audited write, typed for integrations. Its `cursor` orders the feed.")
@@ -32,10 +52,16 @@ class Event:
     action: str = strawberry.field(description="The audit action behind it, e.g. `seat.create`.")
     occurred_at: dt.datetime = strawberry.field(description="When the write committed (UTC).")
     partnership_code: str | None = strawberry.field(description="Code of the partnership it concerns, if any.")
-    entity_type: str = strawberry.field(description="The kind of object written, e.g. `Seat`.")
-    entity_id: str | None = strawberry.field(description="The object's database key.")
-    before: JSON | None = strawberry.field(description="The object's values before the write (null for a creation).")
-    after: JSON | None = strawberry.field(description="The object's values after the write (null for a removal).")
+    entity_type: str = strawberry.field(description="The GraphQL type of the object written, e.g. `Seat`.")
+    entity_id: str | None = strawberry.field(
+        description="The object's global ID, as its `id` field gives it (`node(id:)` takes it where the type is a "
+                    "`Node`).")
+    before: JSON | None = strawberry.field(
+        description="The object's values before the write (null for a creation), under the API's field names; "
+                    "references to other objects are their global IDs.")
+    after: JSON | None = strawberry.field(
+        description="The object's values after the write (null for a removal), under the API's field names; "
+                    "references to other objects are their global IDs.")
     confidential: bool = strawberry.field(description="Visible only to the partnership's members.")
 
     @strawberry.field(description="Globally unique ID of the event.")
@@ -136,7 +162,7 @@ class WebhookDelivery:
     delivered_at: dt.datetime | None = strawberry.field(description="When the receiver acknowledged it.")
     last_error: str | None = strawberry.field(description="What went wrong last time, if it did.")
 
-    @strawberry.field(description="Globally unique ID of the delivery (also sent as `X-Partnerships-Delivery`).")
+    @strawberry.field(description="Globally unique ID of the delivery (also sent as the `webhook-id` header).")
     def id(self) -> strawberry.ID:
         return to_global_id("WebhookDelivery", self.pk)
 
@@ -159,7 +185,18 @@ class WebhookDelivery:
         )
 
 
+@strawberry.type(description="A delivery in a page of webhook deliveries, with its cursor.")
+class WebhookDeliveryEdge:
+    cursor: str = strawberry.field(description="The delivery's cursor in this list.")
+    node: WebhookDelivery = strawberry.field(description="The delivery.")
+
+
 @strawberry.type(description="A page of webhook deliveries, oldest first.")
 class WebhookDeliveryConnection:
-    nodes: list[WebhookDelivery] = strawberry.field(description="The deliveries of this page.")
-    page_info: PageInfo = strawberry.field(description="Pagination state; pass `endCursor` as `after`.")
+    edges: list[WebhookDeliveryEdge] = strawberry.field(description="The deliveries of this page, with cursors.")
+    page_info: PageInfo = strawberry.field(description="Pagination state; pass `endCursor` as `after`, or "
+                                                       "`startCursor` as `before`.")
+
+    @strawberry.field(description="The deliveries of this page, without cursors.")
+    def nodes(self) -> list[WebhookDelivery]:
+        return [e.node for e in self.edges]

@@ -26,11 +26,11 @@ from schema.reviews.types import (
     recipients_rule,
     timescales,
 )
-from schema.types.common import After, Connection, First, paginate
+from schema.types.common import After, Before, Connection, First, Last, paginate
 
 
-def _page(info: Info, items, first, after):
-    return paginate(items, first, after, info.context.settings.max_page_size)
+def _page(info: Info, items, first, after, last=None, before=None):
+    return paginate(items, first, after, info.context.settings.max_page_size, last, before)
 
 
 @strawberry.type
@@ -48,34 +48,34 @@ class PartnershipFields:
 
     @strawberry.field(description="Serious incidents and practice reviews, oldest first. Confidential: members of the "
                                   "partnership only; anyone else gets an empty list.")
-    async def incidents(self, info: Info, first: First = None, after: After = None) -> Connection[Incident]:
+    async def incidents(self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None) -> Connection[Incident]:
         pid = self.pk  # type: ignore[attr-defined]
         if not info.context.loaders.policy.sees_members_only(pid):
-            return _page(info, [], first, after)
+            return _page(info, [], first, after, last, before)
         rows = await info.context.loaders.of(incidents_by_partnership).load(pid)
-        return _page(info, [Incident.from_row(r, self.code) for r in rows], first, after)  # type: ignore[attr-defined]
+        return _page(info, [Incident.from_row(r, self.code) for r in rows], first, after, last, before)  # type: ignore[attr-defined]
 
     @strawberry.field(description="Annual reports, newest first, with the copies due to each recipient.")
-    async def annual_reports(self, info: Info, first: First = None, after: After = None) -> Connection[AnnualReport]:
+    async def annual_reports(self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None) -> Connection[AnnualReport]:
         rows = await info.context.loaders.of(annual_reports_by_partnership).load(self.pk)  # type: ignore[attr-defined]
-        return _page(info, [AnnualReport.from_row(r) for r in rows], first, after)
+        return _page(info, [AnnualReport.from_row(r) for r in rows], first, after, last, before)
 
     @strawberry.field(description="Business plans (Merton 2014–16 transcribed from its seed) and the rolling action plan.")
-    async def business_plans(self, info: Info, first: First = None, after: After = None) -> Connection[BusinessPlan]:
+    async def business_plans(self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None) -> Connection[BusinessPlan]:
         rows = await info.context.loaders.of(plans_by_partnership).load(self.pk)  # type: ignore[attr-defined]
-        return _page(info, [BusinessPlan.from_row(r) for r in rows], first, after)
+        return _page(info, [BusinessPlan.from_row(r) for r in rows], first, after, last, before)
 
     @strawberry.field(description="The risk & challenge log. Confidential to the partnership's members: anyone else "
                                   "gets an empty list (no count, no error).")
     async def risk_log(
-        self, info: Info, first: First = None, after: After = None,
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
         rag: Annotated[Rag | None, strawberry.argument(description="Only entries with this RAG rating.")] = None,
         include_closed: Annotated[bool, strawberry.argument(description="Include risks removed from the log.")] = False,
     ) -> Connection[RiskEntry]:
         pid = self.pk  # type: ignore[attr-defined]
         if not info.context.loaders.policy.sees_members_only(pid):
-            return _page(info, [], first, after)
+            return _page(info, [], first, after, last, before)
         rows = await info.context.loaders.of(risks_by_partnership).load(pid)
         items = [RiskEntry.from_row(r) for r in rows
                  if (rag is None or r.rag == rag) and (include_closed or r.closed_on is None)]
-        return _page(info, items, first, after)
+        return _page(info, items, first, after, last, before)

@@ -8,6 +8,7 @@ error and write nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -229,7 +230,7 @@ def _iid(input) -> int:
 class Mutation:
     @strawberry.mutation(description="Record a serious incident known to the local authority (a case reference only: "
                                       "no child-identifying data).")
-    async def report_incident(self, info: Info, input: ReportIncidentInput) -> IncidentResult:
+    async def report_incident(self, info: Info, input: Annotated[ReportIncidentInput, strawberry.argument(description="A serious incident known to the local authority. Never enter a child's name, date of birth, address or NHS number: text that looks like one is refused.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.report_incident(
                 session, principal, partnership_code=input.partnership_code, case_reference=input.case_reference,
@@ -238,7 +239,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record the notification of the Panel or of the safeguarding partners.")
-    async def record_incident_notification(self, info: Info, input: RecordNotificationInput) -> IncidentResult:
+    async def record_incident_notification(self, info: Info, input: Annotated[RecordNotificationInput, strawberry.argument(description="The Panel (with DfE and Ofsted) or the safeguarding partners were notified.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.record_notification(
                 session, principal, incident_id=_iid(input), target=input.target, notified_on=input.notified_on))
@@ -246,7 +247,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record that the rapid review was sent to the Panel.")
-    async def record_rapid_review(self, info: Info, input: RecordRapidReviewInput) -> IncidentResult:
+    async def record_rapid_review(self, info: Info, input: Annotated[RecordRapidReviewInput, strawberry.argument(description="The rapid review was sent to the Panel.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.record_rapid_review(
                 session, principal, incident_id=_iid(input), sent_on=input.sent_on))
@@ -254,7 +255,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record the decision after the rapid review, with its rationale.")
-    async def record_review_decision(self, info: Info, input: RecordReviewDecisionInput) -> IncidentResult:
+    async def record_review_decision(self, info: Info, input: Annotated[RecordReviewDecisionInput, strawberry.argument(description="The decision after the rapid review, with its rationale.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.record_decision(
                 session, principal, incident_id=_iid(input), decision=input.decision, rationale=input.rationale,
@@ -264,7 +265,7 @@ class Mutation:
 
     @strawberry.mutation(description="Commission a local review's reviewer (and record the Panel, Ofsted and DfE "
                                       "being told the name).")
-    async def commission_reviewer(self, info: Info, input: CommissionReviewerInput) -> IncidentResult:
+    async def commission_reviewer(self, info: Info, input: Annotated[CommissionReviewerInput, strawberry.argument(description="A local review's reviewer is commissioned.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.commission_reviewer(
                 session, principal, incident_id=_iid(input), reviewer_name=input.reviewer_name,
@@ -274,7 +275,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record that the Panel, Ofsted and DfE were told the reviewer's name.")
-    async def record_regulators_informed(self, info: Info, input: RecordRegulatorsInformedInput) -> IncidentResult:
+    async def record_regulators_informed(self, info: Info, input: Annotated[RecordRegulatorsInformedInput, strawberry.argument(description="The Panel, Ofsted and DfE were told the reviewer's name.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.record_regulators_informed(
                 session, principal, incident_id=_iid(input), informed_on=input.informed_on))
@@ -282,7 +283,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Choose the review's methodology.")
-    async def choose_review_methodology(self, info: Info, input: ChooseReviewMethodologyInput) -> IncidentResult:
+    async def choose_review_methodology(self, info: Info, input: Annotated[ChooseReviewMethodologyInput, strawberry.argument(description="The review's methodology.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.choose_methodology(
                 session, principal, incident_id=_iid(input), methodology=input.methodology,
@@ -291,7 +292,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record the final report's receipt.")
-    async def record_final_report(self, info: Info, input: RecordFinalReportInput) -> IncidentResult:
+    async def record_final_report(self, info: Info, input: Annotated[RecordFinalReportInput, strawberry.argument(description="The final report was received.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.record_final_report(
                 session, principal, incident_id=_iid(input), received_on=input.received_on))
@@ -300,7 +301,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record the publication (or the reason not to publish and what was published "
                                       "instead) and the date until which it stays public.")
-    async def record_review_publication(self, info: Info, input: RecordPublicationInput) -> IncidentResult:
+    async def record_review_publication(self, info: Info, input: Annotated[RecordPublicationInput, strawberry.argument(description="The report was published — or, with a reason, improvement information instead.")]) -> IncidentResult:
         async def action(session, principal):
             return await _incident(session, await svc.record_publication(
                 session, principal, incident_id=_iid(input), published_on=input.published_on,
@@ -310,7 +311,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Add a recommendation and its action to a review.")
-    async def add_review_action(self, info: Info, input: AddReviewActionInput) -> ReviewActionResult:
+    async def add_review_action(self, info: Info, input: Annotated[AddReviewActionInput, strawberry.argument(description="A recommendation of a review and the action agreed.")]) -> ReviewActionResult:
         async def action(session, principal):
             row = await svc.add_review_action(
                 session, principal, incident_id=_iid(input), recommendation=input.recommendation,
@@ -320,7 +321,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Update a review action's status.")
-    async def update_review_action(self, info: Info, input: UpdateReviewActionInput) -> ReviewActionResult:
+    async def update_review_action(self, info: Info, input: Annotated[UpdateReviewActionInput, strawberry.argument(description="A review action's progress.")]) -> ReviewActionResult:
         async def action(session, principal):
             row = await svc.update_review_action(
                 session, principal, action_id=decode_id(input.action_id, "ReviewAction", "actionId"),
@@ -330,7 +331,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record a published annual report; a copy per recipient falls due.")
-    async def record_annual_report(self, info: Info, input: RecordAnnualReportInput) -> AnnualReportResult:
+    async def record_annual_report(self, info: Info, input: Annotated[RecordAnnualReportInput, strawberry.argument(description="An annual report was published.")]) -> AnnualReportResult:
         async def action(session, principal):
             row = await svc.record_annual_report(
                 session, principal, info.context.registry, partnership_code=input.partnership_code,
@@ -340,7 +341,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Record that a copy of the annual report was sent.")
-    async def record_annual_report_sent(self, info: Info, input: RecordAnnualReportSentInput) -> AnnualReportCopyResult:
+    async def record_annual_report_sent(self, info: Info, input: Annotated[RecordAnnualReportSentInput, strawberry.argument(description="A copy of the annual report was sent to its recipient.")]) -> AnnualReportCopyResult:
         async def action(session, principal):
             row = await svc.record_copy_sent(
                 session, principal, copy_id=decode_id(input.copy_id, "AnnualReportCopy", "copyId"),
@@ -350,7 +351,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Set a plan action's Green/Amber/Red status and comment (the history is kept).")
-    async def update_plan_action(self, info: Info, input: UpdatePlanActionInput) -> PlanActionResult:
+    async def update_plan_action(self, info: Info, input: Annotated[UpdatePlanActionInput, strawberry.argument(description="A plan action's new Green/Amber/Red status and comment.")]) -> PlanActionResult:
         async def action(session, principal):
             row = await svc.update_plan_action(
                 session, principal, action_id=decode_id(input.action_id, "PlanAction", "actionId"),
@@ -361,7 +362,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Add an action agreed at a meeting to the rolling action plan.")
-    async def add_rolling_action(self, info: Info, input: AddRollingActionInput) -> PlanActionResult:
+    async def add_rolling_action(self, info: Info, input: Annotated[AddRollingActionInput, strawberry.argument(description="An action agreed at a meeting, for the rolling action plan.")]) -> PlanActionResult:
         async def action(session, principal):
             row = await svc.add_rolling_action(
                 session, principal, partnership_code=input.partnership_code, action=input.action, who=input.who,
@@ -372,7 +373,7 @@ class Mutation:
 
     @strawberry.mutation(description="Add a risk or challenge to the confidential log (the board, its chair or a "
                                       "sub-group chair raises it; the business unit records it).")
-    async def add_risk(self, info: Info, input: AddRiskInput) -> RiskResult:
+    async def add_risk(self, info: Info, input: Annotated[AddRiskInput, strawberry.argument(description="A risk or challenge for the confidential log.")]) -> RiskResult:
         async def action(session, principal):
             row = await svc.add_risk(
                 session, principal, partnership_code=input.partnership_code, concern=input.concern,
@@ -383,7 +384,7 @@ class Mutation:
         return await run_write(info, action)
 
     @strawberry.mutation(description="Re-rate a risk, or remove it from the log once reduced to an acceptable level.")
-    async def update_risk(self, info: Info, input: UpdateRiskInput) -> RiskResult:
+    async def update_risk(self, info: Info, input: Annotated[UpdateRiskInput, strawberry.argument(description="A risk's new rating, or its removal from the log.")]) -> RiskResult:
         async def action(session, principal):
             row = await svc.update_risk(
                 session, principal, risk_id=decode_id(input.risk_id, "RiskEntry", "riskId"), rag=input.rag,

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from schema.reviews.types import OverdueItem, OverdueKind, overdue_items
-from schema.types.common import After, Connection, First, paginate
+from schema.types.common import After, Before, Connection, First, Last, paginate
 
 
 @strawberry.type
@@ -24,8 +24,8 @@ class Query:
         as_of: Annotated[dt.date, strawberry.argument(description="The date to judge on, e.g. `2024-07-16`.")],
         kind: Annotated[OverdueKind | None, strawberry.argument(description="Only this kind.")] = None,
         partnership: Annotated[str | None, strawberry.argument(description="Only this partnership's code.")] = None,
-        first: First = None, after: After = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[OverdueItem]:
         items = [i for i in await overdue_items(info, as_of)
                  if (kind is None or i.kind == kind) and (partnership is None or i.partnership_code == partnership)]
-        return paginate(items, first, after, info.context.settings.max_page_size)
+        return paginate(items, first, after, info.context.settings.max_page_size, last, before)

@@ -40,23 +40,75 @@ from schema.reviews.loaders import (
     review_actions_overdue,
     risks_overdue,
 )
-from schema.types.common import Node, Source, source_of, to_global_id
+from schema.types.common import Node, Source, described, source_of, to_global_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.structure.types import Partnership
 
 PartnershipRef = Annotated["Partnership", strawberry.lazy("schema.structure.types")]
 
-IncidentStage = strawberry.enum(rules.IncidentStage, description="Where a serious incident has got to (WT2018 ch.4 order).")
-ReviewDecision = strawberry.enum(rules.ReviewDecision, description="The decision after a rapid review.")
-LearningReviewKind = strawberry.enum(rules.LearningReviewKind, description="The kind of another learning review.")
-Methodology = strawberry.enum(rules.Methodology, description="A review methodology (Merton App. 8: DfE-recognised).")
-NotificationTarget = strawberry.enum(rules.NotificationTarget, description="Who was notified of a serious incident.")
-ActionStatus = strawberry.enum(rules.ActionStatus, description="Progress of a review action.")
-Rag = strawberry.enum(rules.Rag, description="Green, Amber or Red.")
-PlanKind = strawberry.enum(rules.PlanKind, description="A business plan, or the rolling action plan of agreed actions.")
-RiskRaiser = strawberry.enum(rules.RiskRaiser, description="Who added a risk to the risk & challenge log.")
-OverdueKind = strawberry.enum(rules.OverdueKind, description="The kind of late item.")
+IncidentStage = described(strawberry.enum(rules.IncidentStage, description="Where a serious incident has got to (WT2018 ch.4 order)."), {
+    "KNOWN": "Known to the local authority.",
+    "NOTIFIED": "The Child Safeguarding Practice Review Panel has been notified.",
+    "RAPID_REVIEW_SENT": "The rapid review has been sent to the Panel.",
+    "DECIDED": "Whether to hold a review has been decided, with the rationale.",
+    "COMMISSIONED": "A local review's reviewer has been commissioned.",
+    "FINAL_REPORT": "The final report has been received.",
+    "PUBLISHED": "The report (or information about improvements) has been published.",
+})
+ReviewDecision = described(strawberry.enum(rules.ReviewDecision, description="The decision after a rapid review."), {
+    "LOCAL_REVIEW": "A local child safeguarding practice review.",
+    "NATIONAL_REVIEW": "The national Panel will review it.",
+    "OTHER_LEARNING_REVIEW": "Another kind of learning review.",
+    "NONE": "No review.",
+})
+LearningReviewKind = described(strawberry.enum(rules.LearningReviewKind, description="The kind of another learning review."), {
+    "SINGLE_AGENCY": "A review by one agency.",
+    "MULTI_AGENCY": "A review by several agencies together.",
+    "AUDIT": "An audit.",
+})
+Methodology = described(strawberry.enum(rules.Methodology, description="A review methodology (Merton App. 8: DfE-recognised)."), {
+    "LEARNING_TOGETHER": "SCIE's Learning Together.",
+    "CHILD_PRACTICE_REVIEW": "The Welsh child practice review model.",
+    "ROOT_CAUSE_ANALYSIS": "Root cause analysis.",
+    "SILP": "Significant Incident Learning Process.",
+    "APPRECIATIVE_INQUIRY": "Appreciative inquiry.",
+    "OTHER": "Another methodology.",
+})
+NotificationTarget = described(strawberry.enum(rules.NotificationTarget, description="Who was notified of a serious incident."), {
+    "PANEL": "The national Child Safeguarding Practice Review Panel (with the DfE and Ofsted).",
+    "PARTNERS": "The safeguarding partners.",
+})
+ActionStatus = described(strawberry.enum(rules.ActionStatus, description="Progress of a review action."), {
+    "OPEN": "Not started.",
+    "IN_PROGRESS": "Under way.",
+    "COMPLETED": "Done.",
+})
+Rag = described(strawberry.enum(rules.Rag, description="Green, Amber or Red."), {
+    "GREEN": "Green: on track, or low risk.",
+    "AMBER": "Amber: at some risk.",
+    "RED": "Red: off track, or high risk.",
+})
+PlanKind = described(strawberry.enum(rules.PlanKind, description="A business plan, or the rolling action plan of agreed actions."), {
+    "BUSINESS_PLAN": "A business plan: priorities, objectives and numbered actions.",
+    "ROLLING_ACTION_PLAN": "The rolling action plan: actions agreed at meetings, until completed.",
+})
+RiskRaiser = described(strawberry.enum(rules.RiskRaiser, description="Who added a risk to the risk & challenge log."), {
+    "BOARD": "The board, at one of its meetings.",
+    "CHAIR": "The board's chair, between meetings.",
+    "SUBGROUP_CHAIR": "A sub-group's chair.",
+})
+OverdueKind = described(strawberry.enum(rules.OverdueKind, description="The kind of late item."), {
+    "PANEL_NOTIFICATION_LATE": "A serious incident not notified to the national Panel in time.",
+    "PARTNER_NOTIFICATION_LATE": "A serious incident not notified to the safeguarding partners in time.",
+    "RAPID_REVIEW_PENDING": "A rapid review not sent to the Panel in time.",
+    "REVIEW_PAST_TARGET": "A practice review past its target date.",
+    "PUBLICATION_TOO_SHORT": "A review report whose publication ends before its minimum period.",
+    "ANNUAL_REPORT_COPY_LATE": "A copy of the annual report not sent to a recipient within its days.",
+    "REVIEW_ACTION_OVERDUE": "A practice review's action past its due date.",
+    "PLAN_ACTION_OVERDUE": "A business or rolling plan's action past its due date.",
+    "RISK_ACTION_OVERDUE": "A risk log entry's action past its due date.",
+})
 
 
 def timescales(info: Info, code: str) -> rules.ReviewTimescales:

@@ -13,9 +13,29 @@ import strawberry
 from strawberry.types import Info
 
 from core.rules import rulebook as rb
-from schema.types.common import RuleStatus
+from schema.types.common import RuleStatus, described
 
-RuleTopic = strawberry.enum(rb.RuleTopic, description="What a rule is about.")
+RuleTopic = described(strawberry.enum(rb.RuleTopic, description="What a rule is about."), {
+    "MEMBERSHIP": "Who the partners and members are.",
+    "QUORUM": "What makes a meeting quorate.",
+    "VOTING": "Who votes and what carries.",
+    "CHAIR": "Who chairs, and how the chair is chosen.",
+    "DEPUTIES_AND_PROXIES": "Who may stand in for a member.",
+    "ATTENDANCE": "What attendance is expected of members.",
+    "MEETINGS": "How often groups meet; notice, papers and minutes deadlines.",
+    "EXECUTIVE_ACTION": "Decisions taken between meetings.",
+    "APPOINTMENTS": "Appointments to the partnership's offices.",
+    "DISPUTES": "How disputes are resolved and escalated.",
+    "SCRUTINY": "Independent scrutiny.",
+    "FUNDING": "Contributions, budgets and who pays what.",
+    "HOSTING": "Which agency hosts the partnership's money.",
+    "REVIEW_COSTS": "Who pays for practice reviews.",
+    "REVIEWS": "Notification of serious incidents and practice-review timescales.",
+    "ANNUAL_REPORT": "The annual report: contents, recipients, sign-off and publication.",
+    "MEDIA": "Dealing with the media.",
+    "INFORMATION_SHARING": "Sharing information between agencies.",
+    "OTHER": "Any other rule.",
+})
 
 
 @strawberry.type(description="One rule of a partnership's published document and how the API holds it.")

@@ -55,7 +55,7 @@ RemoveSeatResult = Annotated[
 @strawberry.type
 class StructureMutation:
     @strawberry.mutation(description="Add a seat to a group (business unit or administrator).")
-    async def add_seat(self, info: Info, input: AddSeatInput) -> SeatResult:
+    async def add_seat(self, info: Info, input: Annotated[AddSeatInput, strawberry.argument(description="A seat to add to a group.")]) -> SeatResult:
         async def action(session, principal):
             seat = await structure.add_seat(
                 session, principal,
@@ -71,7 +71,7 @@ class StructureMutation:
 
     @strawberry.mutation(description="Remove a seat from its group (business unit or administrator): the seat "
                                      "ends today; its attendance and votes at past meetings are kept.")
-    async def remove_seat(self, info: Info, input: RemoveSeatInput) -> RemoveSeatResult:
+    async def remove_seat(self, info: Info, input: Annotated[RemoveSeatInput, strawberry.argument(description="A seat to remove.")]) -> RemoveSeatResult:
         async def action(session, principal):
             seat = await structure.remove_seat(session, principal, seat_id=decode_id(input.seat_id, "Seat", "seatId"))
             return RemoveSeatPayload(removed_seat_id=input.seat_id, ended_on=seat.ended_on)

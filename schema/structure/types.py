@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from asyncio import Future
 from inspect import isawaitable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -21,21 +21,27 @@ from schema.rulebook import fields as rulebook
 from schema.types.common import (
     After,
     AgencyKind,
+    Before,
     ChairBasis,
     Connection,
     First,
     GroupKind,
+    Last,
     Node,
     SeatRole,
     Source,
+    described,
     paginate,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from schema.context import Context
 
-SeatOrigin = strawberry.enum(
-    enums.SeatOrigin, description="Where a seat comes from: the published document, or a write through the API.")
+SeatOrigin = described(strawberry.enum(
+    enums.SeatOrigin, description="Where a seat comes from: the published document, or a write through the API."), {
+    "PUBLISHED": "From the partnership's published document (brought in by a load or an import).",
+    "RECORDED": "Recorded through the API; a load never changes it.",
+})
 
 
 
@@ -113,23 +119,25 @@ class Partnership(
 
     @strawberry.field(description="Every agency named in the arrangements, by name.")
     async def agencies(
-        self, info: Info, kind: AgencyKind | None = None,
-        first: First = None, after: After = None,
+        self, info: Info,
+        kind: Annotated[AgencyKind | None, strawberry.argument(description="Only agencies of this kind.")] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Agency]:
         items = await _ctx(info).loaders.agencies_by_partnership.load(self.pk)
         if kind is not None:
             items = [a for a in items if a.kind == kind]
-        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+        return paginate(items, first, after, _ctx(info).settings.max_page_size, last, before)
 
     @strawberry.field(description="Every group, in the order of the document's structure.")
     async def groups(
-        self, info: Info, kind: GroupKind | None = None,
-        first: First = None, after: After = None,
+        self, info: Info,
+        kind: Annotated[GroupKind | None, strawberry.argument(description="Only groups of this kind.")] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Group]:
         items = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
         if kind is not None:
             items = [g for g in items if g.kind == kind]
-        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+        return paginate(items, first, after, _ctx(info).settings.max_page_size, last, before)
 
     @strawberry.field(description="The top of the structure: groups accountable to no other group.")
     async def root_groups(self, info: Info) -> list[Group]:
@@ -138,19 +146,23 @@ class Partnership(
         return [g for g in items if g.parent_id is None or g.parent_id not in visible]
 
     @strawberry.field(description="One group by its code, e.g. `executive`; null if there is none.")
-    async def group(self, info: Info, code: str) -> Group | None:
+    async def group(
+        self, info: Info,
+        code: Annotated[str, strawberry.argument(description="The group's code, e.g. `executive`.")],
+    ) -> Group | None:
         items = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
         return next((g for g in items if g.code == code), None)
 
     @strawberry.field(description="Every seat in every group of the partnership.")
     async def seats(
-        self, info: Info, role: SeatRole | None = None,
-        first: First = None, after: After = None,
+        self, info: Info,
+        role: Annotated[SeatRole | None, strawberry.argument(description="Only seats held in this capacity.")] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Seat]:
         groups = await _ctx(info).loaders.groups_by_partnership.load(self.pk)
         per_group = await _ctx(info).loaders.seats_by_group.load_many([g.pk for g in groups])
         items = [s for seats in per_group for s in seats if role is None or s.role == role]
-        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+        return paginate(items, first, after, _ctx(info).settings.max_page_size, last, before)
 
 
 @strawberry.type(description="A body named in a partnership's arrangements.")
@@ -177,9 +189,9 @@ class Agency(Node, funding.AgencyFields):
         return any(sp.agency_id == self.pk for sp in partners)
 
     @strawberry.field(description="Every seat this agency holds, across all groups.")
-    async def seats(self, info: Info, first: First = None, after: After = None) -> Connection[Seat]:
+    async def seats(self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None) -> Connection[Seat]:
         items = await _ctx(info).loaders.seats_by_agency.load(self.pk)
-        return paginate(items, first, after, _ctx(info).settings.max_page_size)
+        return paginate(items, first, after, _ctx(info).settings.max_page_size, last, before)
 
     @strawberry.field(description="Where the document names it.")
     def source(self, info: Info) -> Source | None:
@@ -307,13 +319,14 @@ class Group(Node, governance.GroupFields):
 
     @strawberry.field(description="The seats of the group, in the document's order.")
     def seats(
-        self, info: Info, role: SeatRole | None = None,
-        first: First = None, after: After = None,
+        self, info: Info,
+        role: Annotated[SeatRole | None, strawberry.argument(description="Only seats held in this capacity.")] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Seat]:
         def page(items):
             if role is not None:
                 items = [s for s in items if s.role == role]
-            return paginate(items, first, after, _ctx(info).settings.max_page_size)
+            return paginate(items, first, after, _ctx(info).settings.max_page_size, last, before)
 
         return _now_or_then(_ctx(info).loaders.seats_by_group.load(self.pk), page)
 
