@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, description="Deepest selection nesting accepted.")
     max_query_tokens: int = Field(default=2000, description="Most lexical tokens in a document.")
     max_aliases: int = Field(default=30, description="Most aliases in a document.")
-    max_page_size: int = Field(default=100, description="Largest `first:` on a connection.")
+    max_page_size: int = Field(default=100, description="Largest `first:` or `last:` on a connection.")
     max_body_bytes: int = Field(
         default=100_000, description="Largest accepted request body (and WebSocket operation).")
     # What one request may cost: see docs/limits.md.

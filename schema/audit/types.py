@@ -88,7 +88,9 @@ async def audit_page(info: Info, partnership_pk: int, first: int | None, after: 
     rows: list[models.AuditEvent] = []
     total = 0
     if visible:
-        rows, total = await trail_page(info.context.sessions, partnership_pk, window)
+        # the trail is newest first: `after` a cursor means older, `before` it newer
+        rows, total = await trail_page(info.context.sessions, partnership_pk, older_than=window.after,
+                                       newer_than=window.before, oldest_first=window.backward, limit=window.limit)
     page, earlier, later = window.page(rows)
     edges = [AuditEventEdge(cursor=encode_cursor(e.id), node=AuditEvent.from_row(e)) for e in page]
     return AuditEventConnection(
