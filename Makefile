@@ -9,7 +9,9 @@ NODE_STAMP := node_modules/.installed-stamp
 
 # Debian packages: Graphviz lays out structure charts, Chromium renders the overview page and
 # GraphiQL in the tests, Node's npm installs GraphiQL (served by the app itself) and the
-# graphql-http audit. Installed when missing and running as root (CI); otherwise say how.
+# graphql-http audit. Installed when missing and running as root (CI); otherwise say how. Only
+# what is missing is asked for: a machine with Node from another source (NodeSource's nodejs
+# carries its own npm) must not be asked for Debian's npm, which conflicts with it.
 SYSTEM_PACKAGES := graphviz chromium nodejs npm
 
 $(STAMP): pyproject.toml
@@ -27,10 +29,14 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP)
 
 system-deps:
-	@if command -v dot >/dev/null && command -v chromium >/dev/null && command -v npm >/dev/null; then :; \
+	@missing=""; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	else echo "missing Debian packages: sudo apt-get install $(SYSTEM_PACKAGES)"; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "missing Debian packages: sudo apt-get install$$missing"; fi
 
 ## make run: migrate, load the four boroughs into the embedded SQLite file, serve GraphiQL on :8000
 run: install
@@ -60,9 +66,10 @@ schema: install
 	$(BIN)/partnerships rules-doc
 	$(BIN)/partnerships config-docs
 
-## make bench: benchmarks that print figures
+## make bench: benchmarks that print figures. PostGraphile 5 runs beside the API (installed under
+## bench/peers by npm on first use); `make bench PEERS=0` leaves it out
 bench: install
-	$(BIN)/python -m bench
+	PEERS=$(PEERS) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules partnerships.db partnerships.db-*
@@ -70,3 +77,9 @@ clean:
 ## make faults: restart the local PostgreSQL while writes are in flight (CI runs it too)
 faults: install
 	PARTNERSHIPS_FAULTS=1 $(BIN)/pytest -q -s tests/test_faults.py
+
+## make canary: the lean-execution tests against the newest strawberry-graphql and graphql-core
+## releases, in their own venv (see .ci/canary; CI runs it after `make test` and does not fail on it)
+.PHONY: canary
+canary:
+	bash .ci/canary

@@ -8,7 +8,12 @@
 3. Starts, one at a time, the floor (:mod:`bench.floor` under uvicorn) and
    ``partnerships serve`` (one worker; response cache on, then off where the setting
    exists), and loads each with :mod:`bench.client` in a separate process.
-4. Prints requests/s (and its ratio to the floor), p50/p99, statements per request and
+4. Side by side, cold: the floor, the API (cache off) and, with peers on (the default;
+   ``PEERS=0`` or ``--no-peers`` turns them off), PostGraphile 5 (:mod:`bench.peers.postgraphile`,
+   installed on first use, its answers checked equal to the API's) all up at once, loaded in
+   turn — floor, API, peer, floor, … — for ``--rounds`` rounds of the page and of the
+   150-partnership list; the median round of each is reported, as a ratio to the floor's.
+5. Prints requests/s (and its ratio to the floor), p50/p99, statements per request and
    each server's peak RSS (VmHWM), and writes them to ``bench/RESULTS.md``.
 
 The database is dropped and every process it started is stopped at the end.
@@ -59,6 +64,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--subscriptions", type=int, default=10_000,
                     help="open `events` subscriptions on one worker for the subscription scenario (10000; 0: skip)")
     ap.add_argument("--only-subscriptions", action="store_true", help="run the subscription scenario alone")
+    ap.add_argument("--peers", action=argparse.BooleanOptionalAction, default=_env_flag("PEERS", True),
+                    help="also measure PostGraphile 5 (bench/peers, installed by npm on first use) side by side "
+                         "with the floor and the API (default: on; PEERS=0 in the environment turns it off)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of the side-by-side cold scenarios, servers interleaved; the median is reported (3)")
     ap.add_argument("--out", type=Path, default=None,
                     help=f"write the results here (default {RESULTS.relative_to(ROOT)}; --quick writes nothing)")
     args = ap.parse_args(argv)
@@ -74,6 +84,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.out is None and not args.quick:
         args.out = RESULTS
     return args
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """``PEERS=1``/``PEERS=0`` as `make bench PEERS=…` passes it; unset or empty: ``default``."""
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value not in ("0", "false", "no", "off")
 
 
 # ----------------------------------------------------------------------------- processes
@@ -175,6 +191,65 @@ class Report:
     load_start: str = field(default_factory=lambda: loadavg())
     notes: list[str] = field(default_factory=list)
     subscriptions: dict | None = None  # bench.subscriptions.measure's figures
+    #: The side-by-side cold scenarios: scenario → server → one client result per round.
+    sides: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    side_statements: dict[str, int | str | None] = field(default_factory=dict)  # scenario → the API's SQL/req
+    side_objects: dict[str, int] = field(default_factory=dict)  # scenario → objects in the document
+    peer: str | None = None  # "PostGraphile x on Node y", when measured
+
+    def median(self, scenario: str, server: str) -> dict | None:
+        """The round with the median requests/s (the middle one of an odd number of rounds)."""
+        rounds = sorted(self.sides.get(scenario, {}).get(server, []), key=lambda r: r["rps"])
+        return rounds[(len(rounds) - 1) // 2] if rounds else None
+
+    def side_ratio(self, scenario: str, server: str, over: str = "floor") -> float | None:
+        top, bottom = self.median(scenario, server), self.median(scenario, over)
+        return top["rps"] / bottom["rps"] if top and bottom and bottom["rps"] else None
+
+    def side_table(self) -> str:
+        """One row per cold scenario: each server's median req/s and its ratio to the floor."""
+        if not self.sides:
+            return ""
+        peer = PEER_NAME if any(PEER_NAME in v for v in self.sides.values()) else None
+        head = ["scenario (cold)", "objects", "floor req/s"]
+        head += ["api, cache off req/s", "× floor"] + ([f"{peer} req/s", "× floor", "api ÷ peer"] if peer else [])
+        head += ["p50 ms floor / api" + (" / peer" if peer else ""), "API SQL/req", "rounds (req/s, in order)", "errors"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        for scenario, servers in self.sides.items():
+            f, a = self.median(scenario, "floor"), self.median(scenario, "api")
+            cells = [scenario, _fmt(self.side_objects.get(scenario)), f"{f['rps']:.1f}" if f else "n/a",
+                     f"{a['rps']:.1f}" if a else "n/a", _ratio(self.side_ratio(scenario, "api"))]
+            names = ["floor", "api"]
+            if peer:
+                names.append(peer)
+                pr = self.median(scenario, peer)
+                cells += [f"{pr['rps']:.1f}" if pr else "n/a", _ratio(self.side_ratio(scenario, peer)),
+                          _ratio(self.side_ratio(scenario, "api", peer))]
+            cells.append(" / ".join(_ms(m["p50_ms"]) if (m := self.median(scenario, n)) else "n/a" for n in names))
+            cells.append(_fmt(self.side_statements.get(scenario)))
+            cells.append("; ".join(f"{n} " + "/".join(f"{r['rps']:.0f}" for r in servers.get(n, [])) for n in names))
+            cells.append(str(sum(r["errors"] for n in names for r in servers.get(n, []))))
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def side_targets(self) -> str:
+        """Issue 20's targets, from the side-by-side run (the cache hit over its page floor)."""
+        lines = ["| target | measured | met |", "|---|---|---|"]
+
+        def target(label: str, value: float | None, at_least: float) -> None:
+            if value is None:
+                lines.append(f"| {label} | n/a | n/a |")
+            else:
+                lines.append(f"| {label} | {value:.2f}× | {'yes' if value >= at_least else 'NO'} |")
+
+        for scenario, floor_min in ((PAGE_COLD, 0.35), (LIST150_COLD, 0.5)):
+            target(f"{scenario}: ≥ {floor_min}× the floor", self.side_ratio(scenario, "api"), floor_min)
+            target(f"{scenario}: ≥ 1.3× PostGraphile", self.side_ratio(scenario, "api", PEER_NAME), 1.3)
+        hit = next((r.rps for r in self.rows if r.scenario == "page (cache hit)" and r.result), None)
+        floor = self.median(PAGE_COLD, "floor")
+        target("cache hit, one partnership's page: ≥ 4× the floor (its side-by-side median)",
+               hit / floor["rps"] if hit and floor and floor["rps"] else None, 4.0)
+        return "\n".join(lines)
 
     def floor_rps(self) -> float | None:
         return next((r.rps for r in self.rows if r.server == "floor" and r.rps), None)
@@ -208,7 +283,7 @@ class Report:
         ratio("cache miss, the same page: ≥ 0.1× the floor", "page (cache off)", 0.1)
         latency("`compare` over every partnership, cold: < 1 s", "compare over all")
         latency("`overdue` over every partnership, cold: < 1 s", "overdue over all")
-        peaks = [s.peak_rss_kb for s in self.servers if s.name != "floor" and s.peak_rss_kb]
+        peaks = [s.peak_rss_kb for s in self.servers if s.name.startswith("api") and s.peak_rss_kb]
         if peaks:
             peak = max(peaks) / 1024
             lines.append(f"| peak RSS of one worker: < 300 MB | {peak:.0f} MB | {'yes' if peak < 300 else 'NO'} |")
@@ -265,6 +340,11 @@ class Report:
             f"{self.args.duration:g} s per scenario after {self.args.warmup:g} s warm-up; one server process each, "
             "started one at a time; client, server and PostgreSQL share the machine.", "",
             self.table(), "", "Targets (issue 9):", "", self.targets(), "",
+            *(["Side by side, cold: the servers interleaved (floor, api, peer, floor, …), "
+               f"{self.args.rounds} rounds of {self.args.duration:g} s each after an unrecorded pass of "
+               f"{self.args.duration / 2:g} s, the median round's req/s"
+               + (f" ({self.peer})" if self.peer else " (peers off: `make bench PEERS=1` adds PostGraphile)") + ":",
+               "", self.side_table(), "", "Targets (issue 20):", "", self.side_targets(), ""] if self.sides else []),
             "Scenarios: *page* = one partnership's full nested page (`bench/queries.py` PAGE; the floor returns the "
             "same document from one hand-written `json_agg` statement, checked equal before the run); *list* = "
             "`partnerships(first: 20)`; *addSeat* = one seat added per request with a business-unit token "
@@ -281,7 +361,12 @@ class Report:
             "*subscriptions* = `bench/subscriptions.py`: that many `subscription { events { cursor } }` open on one "
             "worker (100 to a WebSocket, every tenth WebSocket with a business-unit token, the rest public), one "
             "audited write a second made by the harness on its own connection; statements/s counted in the server "
-            "process over the writes' window, latency from each write's commit to its arrival on every subscription.",
+            "process over the writes' window, latency from each write's commit to its arrival on every subscription. "
+            "*page (cold)* = the page, *list150 (cold)* = `bench/queries.py` LIST150 (every partnership, up to 150, "
+            "with its first 100 groups: two pages, 100 then 50, under aliases in one request, as `max_page_size` is "
+            "100), each from the floor (one statement each), the API with its response cache off and PostGraphile "
+            "(`bench/peers/postgraphile.py`: the same content in its schema's words, its answer translated and "
+            "checked equal to the API's before the clock starts), all three up at once and loaded in turn.",
         ]
         if self.notes:
             out += ["", "Notes:", ""] + [f"- {n}" for n in self.notes]
@@ -298,6 +383,14 @@ def loadavg() -> str:
 
 def _fmt(v) -> str:
     return "n/a" if v is None else str(v)
+
+
+def _ratio(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.2f}×"
+
+
+#: The side-by-side cold scenarios, and the peer's name in them.
+PAGE_COLD, LIST150_COLD, PEER_NAME = "page (cold)", "list150 (cold)", "postgraphile"
 
 
 def _ms(v) -> str:
@@ -340,6 +433,9 @@ class Fixture:
     statements: dict[str, int | str]
     extra_queries: dict[str, tuple[str, dict] | str]  # compare/overdue: (query, variables) or why n/a
     has_cache_setting: bool
+    list150_after: str | None = None  # the cursor LIST150's second page starts after
+    #: The API's answers to the side-by-side documents (the page, list150), for the peer's check.
+    documents: dict[str, dict] = field(default_factory=dict)
 
 
 async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixture:
@@ -420,6 +516,26 @@ async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixtu
             report.notes.append(f"The floor's document equals the API's page for `{codes[0]}` ({size / 1024:.0f} KB "
                                 f"compact JSON, {_objects(page)} objects).")
         statements["list"], _ = await count(queries.LIST)
+
+        # list150: its second page starts after the first's endCursor, as a client would page
+        after = (await gql(queries.LIST150_AFTER))["data"]["partnerships"]["pageInfo"]["endCursor"]
+        statements["list150"], list150 = await count(queries.LIST150, {"after": after})
+        if list150.get("errors"):
+            raise RuntimeError(f"the list150 query failed: {list150['errors'][:3]}")
+        list150 = {k: v for k, v in list150.items() if k != "extensions"}
+        conn = await asyncpg.connect(dsn)
+        try:
+            floor_list = json.loads(await conn.fetchval(floor.LIST150_SQL))
+        finally:
+            await conn.close()
+        if floor_list != list150:
+            report.notes.append("WARNING: the floor's list150 differs from the API's; ratios compare unlike work")
+            print("WARNING: floor list150 differs from the GraphQL answer", file=sys.stderr)
+        else:
+            size = len(json.dumps(list150, separators=(",", ":")))
+            report.notes.append(f"The floor's list150 equals the API's ({size / 1024:.0f} KB compact JSON, "
+                                f"{_objects(list150)} objects).")
+        documents = {PAGE_COLD: {k: v for k, v in page.items() if k != "extensions"}, LIST150_COLD: list150}
         w = writers[0]
         seen.clear()
         body = await gql(queries.ADD_SEAT, {"input": {"groupId": w["group_id"], "code": "bench-probe", "role": "MEMBER",
@@ -472,7 +588,7 @@ async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixtu
             await client.aclose()
             await state.engine.dispose()
     return Fixture(codes=codes, writers=writers, admin_token=admin, statements=statements, extra_queries=extra,
-                   has_cache_setting=has_cache)
+                   has_cache_setting=has_cache, list150_after=after, documents=documents)
 
 
 def _required(arg: dict) -> bool:
@@ -491,8 +607,8 @@ def _objects(doc) -> int:
     return 0
 
 
-def _body(query: str, variables: dict) -> str:
-    return json.dumps({"query": query, "variables": variables})
+def _body(query: str, variables: dict, operation: str | None = None) -> str:
+    return json.dumps({"query": query, "variables": variables, **({"operationName": operation} if operation else {})})
 
 
 def scenarios(fx: Fixture, cache: bool | None) -> list[tuple[str, list[dict], int | str | None]]:
@@ -533,6 +649,14 @@ async def main_async(args: argparse.Namespace) -> Report:
     from core.migrate import upgrade
 
     report = Report(args)
+    if args.peers and not args.only_subscriptions:
+        from bench.peers import postgraphile
+
+        took = postgraphile.install()
+        report.peer = postgraphile.versions()
+        report.notes.append(f"{report.peer}: " + (f"installed by `npm ci` in bench/peers/postgraphile in {took:.0f} s "
+                                                  "(this run)" if took else "already installed (bench/peers/postgraphile)"))
+        print(report.notes[-1], flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="partnerships-bench-"))
     db_name = None
     try:
@@ -572,20 +696,37 @@ async def main_async(args: argparse.Namespace) -> Report:
         logs = tmp / "logs"
         logs.mkdir()
 
-        def load(server: Server, name: str, kinds: list[dict], statements) -> None:
+        def measure(server: Server, name: str, kinds: list[dict], duration: float | None = None) -> dict:
             for kind in kinds:  # each read once before the clock starts (a cache hit is then a hit)
                 if "__N__" not in kind["body"]:
                     prime(server.port, kind)
             concurrency = 1 if name.startswith(ONE_AT_A_TIME) else args.concurrency
-            spec = dict(host="127.0.0.1", port=server.port, path="/graphql", duration=args.duration,
+            spec = dict(host="127.0.0.1", port=server.port, path="/graphql", duration=duration or args.duration,
                         warmup=args.warmup, concurrency=concurrency, requests=kinds)
             result = run_client(spec)
-            row = Row(name, server.name, result, statements)
-            report.rows.append(row)
             print(f"  {name:<36} {result['rps']:8.1f} req/s  p50 {_ms(result['p50_ms']):>6} ms  "
                   f"p99 {_ms(result['p99_ms']):>6} ms  errors {result['errors']}", flush=True)
             for e in result["first_errors"]:
                 print(f"    error: {e}", flush=True)
+            return result
+
+        def load(server: Server, name: str, kinds: list[dict], statements) -> None:
+            report.rows.append(Row(name, server.name, measure(server, name, kinds), statements))
+
+        def floor_server(name: str, fport: int) -> Server:
+            return Server(name, [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory",
+                                 "--host", "127.0.0.1", "--port", str(fport), "--no-access-log", "--log-level", "warning"],
+                          {**os.environ, "BENCH_FLOOR_DSN": dsn, "PYTHONPATH": str(ROOT)}, fport, logs / f"{name}.log")
+
+        def api_server(name: str, aport: int, cache: bool | None) -> Server:
+            env = {**os.environ, "PARTNERSHIPS_DATABASE_URL": url, DATA_ENV: str(tmp / "data"),
+                   "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+            env.pop("PARTNERSHIPS_PRODUCTION", None)
+            env["PARTNERSHIPS_RATE_LIMIT"] = ""  # one client at full speed is the point; docs/limits.md
+            if cache is not None:
+                env["PARTNERSHIPS_RESPONSE_CACHE"] = "true" if cache else "false"
+            return Server(name, [str(BIN / "partnerships"), "serve", "--host", "127.0.0.1", "--port", str(aport)],
+                          env, aport, logs / f"{name}.log")
 
         if args.only_subscriptions:
             await run_subscriptions(args, report, url, fx, tmp, site, logs)
@@ -593,34 +734,23 @@ async def main_async(args: argparse.Namespace) -> Report:
 
         # the floor
         fport = free_port(port)
-        floor_server = Server("floor", [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory",
-                                        "--host", "127.0.0.1", "--port", str(fport), "--no-access-log",
-                                        "--log-level", "warning"],
-                              {**os.environ, "BENCH_FLOOR_DSN": dsn, "PYTHONPATH": str(ROOT)}, fport, logs / "floor.log")
-        report.servers.append(floor_server)
-        floor_server.start()
+        floor = floor_server("floor", fport)
+        report.servers.append(floor)
+        floor.start()
         print(f"floor (starlette + asyncpg, one statement) on :{fport}", flush=True)
         try:
             from bench import queries
 
-            load(floor_server, "page (raw-SQL floor)",
+            load(floor, "page (raw-SQL floor)",
                  [{"body": _body(queries.PAGE, {"code": fx.codes[0]}), "expect": '"partnership"'}], 1)
         finally:
-            floor_server.stop()
+            floor.stop()
 
         modes: list[bool | None] = [True, False] if fx.has_cache_setting else [None]
         for cache in modes:
             aport = free_port(port + 1 if port else 0)
-            env = {**os.environ, "PARTNERSHIPS_DATABASE_URL": url, DATA_ENV: str(tmp / "data"),
-                   "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
-            env.pop("PARTNERSHIPS_PRODUCTION", None)
-            env["PARTNERSHIPS_RATE_LIMIT"] = ""  # one client at full speed is the point; docs/limits.md
-            name = "api"
-            if cache is not None:
-                env["PARTNERSHIPS_RESPONSE_CACHE"] = "true" if cache else "false"
-                name = "api, cache on" if cache else "api, cache off"
-            server = Server(name, [str(BIN / "partnerships"), "serve", "--host", "127.0.0.1", "--port", str(aport)],
-                            env, aport, logs / f"api-{cache}.log")
+            name = "api" if cache is None else "api, cache on" if cache else "api, cache off"
+            server = api_server(name, aport, cache)
             report.servers.append(server)
             t0 = time.perf_counter()
             server.start()
@@ -630,6 +760,7 @@ async def main_async(args: argparse.Namespace) -> Report:
                     load(server, sname, kinds, statements)
             finally:
                 server.stop()
+        side_by_side(args, report, fx, dsn, floor_server, api_server, measure)
         if args.subscriptions:
             await run_subscriptions(args, report, url, fx, tmp, site, logs)
         for name, what in fx.extra_queries.items():
@@ -643,6 +774,87 @@ async def main_async(args: argparse.Namespace) -> Report:
         if db_name:
             await drop_database(args.pg, db_name)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def side_by_side(args, report: Report, fx: Fixture, dsn: str, floor_server, api_server, measure) -> None:
+    """The cold scenarios with every server up at once and loaded in turn — floor, API (cache
+    off), peer, floor, … — ``args.rounds`` rounds each, so a change in the machine's load
+    falls on all of them alike; the report keeps every round and quotes the median.
+
+    Each server first gets one unrecorded pass of each scenario (half a round): a process just
+    started serves a new document slower for a while (V8 optimises hot code as it runs; the
+    API's first requests fill its caches and grow its heap), and without it the first round
+    measured that rather than the server (runs showed the API's round 1 at half its round 3)."""
+    from bench import queries
+
+    servers: list[tuple[str, Server, dict[str, list[dict]]]] = []
+    page, after = {"code": fx.codes[0]}, {"after": fx.list150_after}
+    scenarios = {  # scenario → (the API's request, the floor's request)
+        PAGE_COLD: ({"body": _body(queries.PAGE, page, "Page"), "expect": '"partnership"'},
+                    {"body": _body(queries.PAGE, page, "Page"), "expect": '"partnership"'}),
+        LIST150_COLD: ({"body": _body(queries.LIST150, after, "List150"), "expect": '"first100"'},
+                       {"body": _body(queries.LIST150, after, "List150"), "expect": '"first100"'}),
+    }
+    report.side_statements = {PAGE_COLD: fx.statements.get("page"), LIST150_COLD: fx.statements.get("list150")}
+    report.side_objects = {name: _objects(doc) for name, doc in fx.documents.items()}
+    try:
+        floor = floor_server("floor, side by side", free_port(0))
+        report.servers.append(floor)
+        floor.start()
+        servers.append(("floor", floor, {name: floor_kind for name, (_, floor_kind) in scenarios.items()}))
+        api = api_server("api, cache off, side by side", free_port(0), False if fx.has_cache_setting else None)
+        report.servers.append(api)
+        api.start()
+        servers.append(("api", api, {name: api_kind for name, (api_kind, _) in scenarios.items()}))
+        if args.peers:
+            from bench.peers import postgraphile
+
+            argv, env = postgraphile.command(dsn, port := free_port(0))
+            peer = Server(PEER_NAME, argv, env, port, api.log.with_name("postgraphile.log"))
+            report.servers.append(peer)
+            t0 = time.perf_counter()
+            peer.start()
+            print(f"{report.peer} on :{port} (ready in {time.perf_counter() - t0:.1f}s)", flush=True)
+            check_peer(report, fx, port)
+            servers.append((PEER_NAME, peer, {PAGE_COLD: {"body": postgraphile.page_body(fx.codes[0]),
+                                                          "expect": '"partnershipByCode"'},
+                                              LIST150_COLD: {"body": postgraphile.list150_body(),
+                                                             "expect": '"first100"'}}))
+        print(f"side by side, cold: {', '.join(n for n, _, _ in servers)} interleaved, {args.rounds} rounds",
+              flush=True)
+        for scenario in scenarios:
+            for name, server, kinds in servers:
+                measure(server, f"{scenario} {name} warm-up", [kinds[scenario]], duration=args.duration / 2)
+        for scenario in scenarios:
+            results = report.sides.setdefault(scenario, {})
+            for i in range(args.rounds):
+                for name, server, kinds in servers:
+                    result = measure(server, f"{scenario} {name} #{i + 1}", [kinds[scenario]])
+                    results.setdefault(name, []).append(result)
+    finally:
+        for _, server, _ in servers:
+            server.stop()
+
+
+def check_peer(report: Report, fx: Fixture, port: int) -> None:
+    """The peer's answers, translated to the API's shape, equal the API's field by field
+    (only the global IDs are made from the peer's primary keys: see bench.peers.postgraphile)."""
+    from bench.peers import postgraphile
+
+    for scenario, body, translate in ((PAGE_COLD, postgraphile.page_body(fx.codes[0]), postgraphile.translate_page),
+                                      (LIST150_COLD, postgraphile.list150_body(), postgraphile.translate_list150)):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=body.encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.loads(response.read())
+        if answer.get("errors"):
+            raise RuntimeError(f"PostGraphile failed on {scenario}: {answer['errors'][:3]}")
+        if translate(answer) != fx.documents[scenario]:
+            report.notes.append(f"WARNING: PostGraphile's {scenario} differs from the API's; ratios compare unlike work")
+            print(f"WARNING: PostGraphile's {scenario} differs from the API's", file=sys.stderr)
+        else:
+            report.notes.append(f"PostGraphile's {scenario} equals the API's, field by field (global IDs made from "
+                                "its `rowId`s).")
 
 
 async def run_subscriptions(args, report: Report, url: str, fx: Fixture, tmp: Path, site: Path, logs: Path) -> None:
@@ -695,6 +907,11 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table())
     print()
     print(report.targets())
+    if report.sides:
+        print()
+        print(report.side_table())
+        print()
+        print(report.side_targets())
     for note in report.notes:
         print(f"note: {note}")
     if args.out:

@@ -4,8 +4,9 @@ nested page, served by starlette + asyncpg.
 It answers ``POST /graphql`` with the very document the GraphQL API returns for
 :data:`bench.queries.PAGE` (same fields, order, global IDs and visibility for an anonymous
 caller), built in PostgreSQL with ``json_build_object``/``json_agg`` and sent as the text
-PostgreSQL produced. It ignores the query text and reads only ``variables.code``: it is the
-lower bound of what serving this page can cost, not an API.
+PostgreSQL produced. It ignores the query text and reads only ``operationName`` (``List150``:
+the statement for :data:`bench.queries.LIST150`; otherwise the page) and ``variables.code``:
+it is the lower bound of what serving these documents can cost, not an API.
 
 Run: ``BENCH_FLOOR_DSN=postgresql://… uvicorn bench.floor:app --port 8101``.
 """
@@ -80,17 +81,58 @@ SELECT json_build_object('data', json_build_object('partnership', (
 """
 
 
+
+def _list150_page(low: int, high: int) -> str:
+    """One alias of :data:`bench.queries.LIST150`: partnerships ``low < n <= high`` by code,
+    each with its first 100 visible groups by position. The groups are read through the
+    table's ``partnership_id`` index (a CTE of every group would be scanned per partnership)."""
+    return f"""json_build_object(
+    'totalCount', (SELECT count(*) FROM partnership),
+    'nodes', COALESCE((SELECT json_agg(json_build_object(
+      'id', {gid('Partnership', 'p.id')}, 'code', p.code, 'name', p.name, 'localAuthority', p.local_authority,
+      'region', p.region, 'population', p.population,
+      'document', json_build_object('title', p.document_title, 'published', p.document_published,
+                                    'version', p.document_version),
+      'groups', json_build_object(
+        'totalCount', (SELECT count(*) FROM "group" c WHERE c.partnership_id = p.id AND NOT c.confidential),
+        'nodes', COALESCE((SELECT json_agg(json_build_object(
+            'id', {gid('Group', 'g.id')}, 'code', g.code, 'name', g.name, 'kind', g.kind, 'purpose', g.purpose,
+            'cadence', g.cadence, 'meetingsPerYear', g.meetings_per_year,
+            'accountableTo', (SELECT json_build_object('id', {gid('Group', 'up.id')}, 'code', up.code)
+                              FROM "group" up WHERE up.id = g.parent_id AND NOT up.confidential))
+          ORDER BY g.position)
+          FROM (SELECT * FROM "group" WHERE partnership_id = p.id AND NOT confidential
+                ORDER BY position LIMIT 100) g), '[]')))
+      ORDER BY p.code)
+      FROM (SELECT * FROM partnership ORDER BY code OFFSET {low} LIMIT {high - low}) p), '[]'))"""
+
+
+#: :data:`bench.queries.LIST150` in one statement: two pages of partnerships (100, then 50)
+#: with their groups, as an anonymous caller sees them.
+LIST150_SQL = f"""
+SELECT json_build_object('data', json_build_object(
+  'first100', {_list150_page(0, 100)},
+  'next50', {_list150_page(100, 150)}))::text
+"""
+
+#: The statement for each operation the floor answers (``operationName``; none: the page).
+STATEMENTS = {"Page": PAGE_SQL, "List150": LIST150_SQL}
+
+
 def create_app(dsn: str | None = None, pool_size: int = 10) -> Starlette:
     dsn = dsn or os.environ["BENCH_FLOOR_DSN"]
     state: dict = {}
 
     async def page(request: Request) -> Response:
         try:
-            code = json.loads(await request.body())["variables"]["code"]
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"errors": [{"message": "send {\"variables\": {\"code\": …}}"}]}, status_code=400)
+            request_body = json.loads(await request.body())
+            statement = STATEMENTS[request_body.get("operationName") or "Page"]
+            args = (request_body["variables"]["code"],) if statement is PAGE_SQL else ()
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return JSONResponse({"errors": [{"message": "send {\"operationName\": \"Page\" or \"List150\", "
+                                                        "\"variables\": {\"code\": …}}"}]}, status_code=400)
         async with state["pool"].acquire() as conn:
-            body = await conn.fetchval(PAGE_SQL, code)
+            body = await conn.fetchval(statement, *args)
         return Response(body, media_type="application/json")
 
     async def healthz(_: Request) -> Response:

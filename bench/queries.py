@@ -39,6 +39,33 @@ query List {
   }
 }"""
 
+#: Every partnership with its groups, cold: the lead's "150-partnership list". The page-size
+#: limit (``max_page_size``, 100) allows no ``first: 150``, so one request reads two pages
+#: under aliases, the second after the first's ``endCursor`` (``$after``, read from the API
+#: by the harness). Plain stored columns and relations only, so the floor
+#: (:data:`bench.floor.LIST150_SQL`) and a peer can return the same document.
+LIST150_NODE = """
+      totalCount
+      nodes {
+        id code name localAuthority region population
+        document { title published version }
+        groups(first: 100) {
+          totalCount
+          nodes { id code name kind purpose cadence meetingsPerYear accountableTo { id code } }
+        }
+      }"""
+LIST150 = f"""
+query List150($after: String!) {{
+  first100: partnerships(first: 100) {{{LIST150_NODE}
+  }}
+  next50: partnerships(first: 50, after: $after) {{{LIST150_NODE}
+  }}
+}}"""
+
+#: The cursor the second page of :data:`LIST150` starts after.
+LIST150_AFTER = """
+query List150After { partnerships(first: 100) { pageInfo { endCursor } } }"""
+
 #: Every partnership side by side, every aspect, the current financial year: the analysts'
 #: matrix in full (each cell's value, summary, sources and partnership).
 COMPARE = """

@@ -40,6 +40,7 @@ def serve(port: int, counts: Path) -> None:
     import uvicorn
     from sqlalchemy import event
 
+    from core.cli import WEBSOCKET_OPTIONS
     from core.config import get_settings
     from schema.app import create_app
 
@@ -59,16 +60,21 @@ def serve(port: int, counts: Path) -> None:
             tmp.replace(counts)
             await asyncio.sleep(0.2)
 
+    # As `partnerships serve` runs it: its WebSocket options, and uvicorn's choice of event
+    # loop (uvloop when installed), not asyncio's default.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_max_queue=1024,
+                            **WEBSOCKET_OPTIONS)
+
     async def main() -> None:
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                               ws_max_queue=1024))
+        server = uvicorn.Server(config)
         reporter = asyncio.create_task(report())
         try:
             await server.serve()
         finally:
             reporter.cancel()
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(main())
 
 
 def read_count(counts: Path) -> int:

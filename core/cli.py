@@ -102,6 +102,13 @@ def load(codes: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+#: uvicorn's WebSocket options for ``serve`` (and the benchmark's server, which must run as it
+#: does). No permessage-deflate: a subscription's messages are ~100-byte ``next`` frames,
+#: which deflate barely shrinks, and compressing each costs CPU per frame — ten thousand
+#: frames an event on one worker — plus a zlib context (tens of KB) per connection.
+WEBSOCKET_OPTIONS = {"ws_per_message_deflate": False}
+
+
 @main.command()
 @click.option("--host", default=None, help="Listen address (default from settings).")
 @click.option("--port", default=None, type=int, help="Port (default from settings).")
@@ -128,6 +135,7 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
     uvicorn.run(
         "schema.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
         workers=workers, reload=reload, log_level=settings.log_level.lower(), log_config=None, access_log=False,
+        **WEBSOCKET_OPTIONS,
     )
 
 

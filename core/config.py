@@ -86,6 +86,16 @@ class Settings(BaseSettings):
     token_lifetime_days: int = Field(
         default=365, ge=1, description="Default lifetime of a new API token, in days (every token expires).")
     response_cache: bool = Field(default=True, description="Cache query answers until the next write.")
+    compiled_reads: bool = Field(
+        default=True,
+        description="On PostgreSQL, answer a query of plain structure (partnerships, agencies, groups, seats, people "
+                    "and their connections) from one SQL statement that builds the JSON; anything else runs on the "
+                    "generic executor. Off: every query runs on the generic executor.")
+    lean_execution: bool = Field(
+        default=True, description="Execute plain fields by the lean path (schema/lean.py: ~1.5× faster on a "
+        "partnership's page, the same answers and errors). It relies on strawberry-graphql and graphql-core "
+        "internals: turn it off to run their generic path alone, e.g. on a release newer than the one "
+        "`make canary` last passed.")
     response_cache_entries: int = Field(default=2048, description="Most cached answers kept per worker.")
     response_cache_mb: int = Field(
         default=64, ge=1, description="Most megabytes of cached answers kept per worker (a partnership's full "
@@ -96,6 +106,20 @@ class Settings(BaseSettings):
     response_cache_client_share: float = Field(
         default=0.25, gt=0, le=1, description="Most of the response cache (entries and bytes) one client's "
         "answers may fill; past it, that client's own least recently used answers go first.")
+    response_cache_url: str | None = Field(
+        default=None, description="A Redis URL (`redis://127.0.0.1:6379/0`) for a second, shared tier of the "
+        "response cache: every worker and host on the same database reads and fills it, so a page one worker "
+        "computed is a hit on the others. Keyed and versioned as the per-worker tier (a write anywhere moves the "
+        "version, so no worker serves an answer older than it), bounded by the same entry, size and per-client "
+        "settings, and each entry expires after `response_cache_ttl_s`. Unset: each worker caches alone. If "
+        "Redis cannot be reached, requests are answered as misses (logged once). What it holds is served as is: "
+        "it must be reachable by this deployment alone.")
+    response_cache_ttl_s: int = Field(
+        default=3600, ge=1, description="Seconds an answer is kept in the shared tier (`response_cache_url`).")
+    response_cache_namespace: str = Field(
+        default="", description="Prefix of the shared tier's keys, with the database and the schema and plugin "
+        "versions. Change it on a deployment that changes answers without changing any of those (a patched "
+        "resolver, say) to start from an empty shared cache.")
     cache_control_max_age_s: int = Field(
         default=0, ge=0, description="Seconds a browser or proxy may reuse a GraphQL GET answer or an export "
         "(SVG, CSV, JSON, Markdown) without asking again (`Cache-Control: max-age`). 0: reuse only after "

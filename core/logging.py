@@ -260,7 +260,9 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None, forc
                     structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=False,
+        # The processors above are the same in every configuration (the format is the
+        # handler's), so a logger can keep them: binding one anew cost a tenth of the line.
+        cache_logger_on_first_use=True,
     )
     if fmt == "json":
         renderer: list = [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]

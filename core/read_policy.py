@@ -66,6 +66,21 @@ class ReadPolicy:
         public = confidential == false()
         return or_(public, partnership_id.in_(ids)) if ids else public
 
+    def group_condition_sql(self, partnership_id: str, confidential: str) -> str:
+        """``group_condition`` as SQL text, for statements planned as text (``schema.compiled``):
+        the column names are the planner's, the partnership ids are integers from the principal."""
+        ids = self._member_ids()
+        if ids is None:
+            return "TRUE"
+        public = f"NOT {confidential}"
+        return f"({public} OR {partnership_id} IN ({', '.join(str(int(i)) for i in ids)}))" if ids else public
+
+    def visibility_key(self) -> tuple[int, ...] | None:
+        """What this caller's reads depend on (the partnerships whose confidential rows it
+        reads; ``None``: every one), for caching a statement planned for it."""
+        ids = self._member_ids()
+        return None if ids is None else tuple(ids)
+
     def _member_ids(self) -> list[int] | None:
         """The partnerships this caller is a member of; ``None``: every partnership."""
         if self.principal.platform_admin:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import gc
 import json
 
@@ -42,7 +43,8 @@ from core.plugins import Registry, discover
 from core.services.identity import AuthenticationError, authenticate
 from schema import graphiql, web
 from schema.cache import Key as CacheKey
-from schema.cache import ResponseCache
+from schema.cache import ResponseCache, SharedTier, shared_namespace
+from schema.compiled import CompiledReads
 from schema.context import AppState, Context
 from schema.documents import PersistedDocuments, RequestDocument, share_parsed_documents
 from schema.errors import (
@@ -53,7 +55,6 @@ from schema.errors import (
     is_outage,
     outage_error,
 )
-from schema.lean import lean_execution, lean_resolvers, stable_validation_rules
 from schema.limits import (
     NUL_MESSAGE,
     BadRequest,
@@ -63,7 +64,7 @@ from schema.limits import (
     parse_query_params,
 )
 from schema.root import build_schema
-from schema.subscriptions import OperationsHandler
+from schema.subscriptions import OperationsHandler, share_event_results
 
 
 class BodyLimit:
@@ -143,11 +144,10 @@ class GraphQLApp(GraphQL):
                          allowed_origins=state.settings.cors_allowed_origins,  # WebSocket handshakes
                          max_subscriptions_per_connection=None, **kwargs)  # OperationsHandler counts, with a code
         self.state = state
-        lean_resolvers(self.schema)
-        stable_validation_rules(self.schema)
-        lean_execution(self.schema)
         share_parsed_documents(self.schema)
-        self.schema.extensions = [error_codes_extension(), *self.schema.extensions]  # first: runs after masking
+        share_event_results(self.schema)  # identical subscriptions execute an event once
+        # first: runs after masking; last: plain structure answered by one statement (schema.compiled)
+        self.schema.extensions = [error_codes_extension(), *self.schema.extensions, CompiledReads]
 
     def should_render_graphql_ide(self, request) -> bool:
         return False  # the endpoint serves GraphiQL; a GET without `query` may be a persisted query
@@ -254,16 +254,24 @@ def _is_request_error(response_data: dict) -> bool:
     return response_data.get("data") is None and bool(errors) and all("path" not in e for e in errors)
 
 
+@functools.lru_cache(maxsize=256)
+def _chosen_media(accept: str) -> str:
+    """mimeparse's choice for an `Accept` header ("" for neither), kept for the headers seen
+    most recently: a client sends the same one every time, and parsing it cost a thirtieth
+    of a cache hit."""
+    if not accept.strip():
+        return JSON_MEDIA
+    try:
+        return mimeparse.best_match(_MEDIA, accept)
+    except ValueError:
+        return JSON_MEDIA
+
+
 def negotiate(accept: str) -> str:
     """The media type to answer in: `application/graphql-response+json` or
     `application/json` (also for no `Accept`, `*/*`, or a header that does not parse);
     BadRequest 406 when the client accepts neither."""
-    if not accept.strip():
-        return JSON_MEDIA
-    try:
-        chosen = mimeparse.best_match(_MEDIA, accept)
-    except ValueError:
-        return JSON_MEDIA
+    chosen = _chosen_media(accept)
     if not chosen:
         raise BadRequest(f"this endpoint answers {GRAPHQL_RESPONSE} or {JSON_MEDIA}; the request accepts neither",
                          code="NOT_ACCEPTABLE", status=406)
@@ -272,8 +280,7 @@ def negotiate(accept: str) -> str:
 
 def _wants_graphiql(request: Request) -> bool:
     """A browser opening `/graphql`: a GET with no operation that prefers HTML."""
-    params = request.query_params
-    if request.method != "GET" or any(k in params for k in ("query", "extensions", "documentId")):
+    if request.method != "GET" or any(k in request.query_params for k in ("query", "extensions", "documentId")):
         return False
     accept = request.headers.get("accept", "")
     try:
@@ -389,22 +396,28 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                                    trusted=settings.trusted_documents)
     state.persisted = persisted
 
-    cache = ResponseCache(state.sessions, settings.response_cache_entries, engine,
-                          max_bytes=settings.response_cache_mb * 1024 * 1024,
-                          max_entry_bytes=settings.response_cache_entry_kb * 1024,
-                          client_share=settings.response_cache_client_share) if settings.response_cache else None
+    cache = None
+    if settings.response_cache:
+        max_bytes, share = settings.response_cache_mb * 1024 * 1024, settings.response_cache_client_share
+        shared = SharedTier(settings.response_cache_url, shared_namespace(settings, graphql.schema.as_str()),
+                            ttl_s=settings.response_cache_ttl_s, max_entries=settings.response_cache_entries,
+                            max_bytes=max_bytes, client_entries=max(1, int(settings.response_cache_entries * share)),
+                            client_bytes=max(1, int(max_bytes * share))) if settings.response_cache_url else None
+        cache = ResponseCache(state.sessions, settings.response_cache_entries, engine, max_bytes=max_bytes,
+                              max_entry_bytes=settings.response_cache_entry_kb * 1024, client_share=share,
+                              shared=shared)
     state.cache = cache
     state.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_storage_url)
 
     async def cached(request: Request, key: CacheKey, client: str):
         """Serve from the cache when the data has not changed since; fill it otherwise."""
         version = await cache.version(key.partnership, request.state.principal)
-        entry = cache.get(key, version)
+        entry = await cache.lookup(key, version, owner=client)
         if entry is None:
             response = await graphql.run(request)
             if response.status_code != 200 or b'"errors"' in response.body:
                 return response
-            entry = cache.put(key, version, bytes(response.body), owner=client)
+            entry = await cache.store(key, version, bytes(response.body), owner=client)
             outcome = "miss"
         else:
             outcome = "hit"
@@ -419,7 +432,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     async def graphql_endpoint(request: Request):
         request.state.loaders = []  # the request's loaders hold one read connection until it ends
         try:
-            return await _graphql_endpoint(request)
+            with cache.serving() if cache is not None else contextlib.nullcontext():
+                return await _graphql_endpoint(request)
         finally:
             for loaders in request.state.loaders:
                 await loaders.release()

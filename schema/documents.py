@@ -138,8 +138,7 @@ def shared_document_extension():
 
 
 def share_parsed_documents(schema) -> None:
-    """Swap strawberry's ParserCache for :func:`shared_document_extension` (the same
-    probing of extension factories as ``schema.lean.stable_validation_rules``)."""
+    """Swap strawberry's ParserCache for :func:`shared_document_extension`."""
     from strawberry.extensions import ParserCache, SchemaExtension
 
     kept = [f for f in schema.extensions if isinstance(f, SchemaExtension) or not isinstance(f(), ParserCache)]

@@ -188,12 +188,28 @@ class Loaders:
             except Exception:  # a broken connection: the pool discards it; the answer is unaffected
                 pass
 
+    async def json_value(self, sql: str, params: tuple) -> str:
+        """The one value of a statement planned as text (``schema.compiled``: the answer's
+        JSON, built by PostgreSQL), on the request's read connection."""
+        async def run(conn):
+            return (await conn.exec_driver_sql(sql, params)).scalar_one()
+
+        return await self._on_connection(run)
+
     async def _core_rows(self, stmt) -> Sequence[Any]:
         """The loaders' own core statements (plain rows), on one autocommit connection per
         request: no ORM session, transaction or pool pre-ping per statement (each cost
         ~1 ms, a page runs six). Each statement still sees everything committed before it."""
         if self._engine is None:
             return await self._rows(stmt)
+
+        async def run(conn):
+            result = await conn.execute(stmt)
+            return _records(tuple(result.keys()), result.all())
+
+        return await self._on_connection(run)
+
+    async def _on_connection(self, run):
         try:
             async with self._conn_lock:
                 if self._conn is None:
@@ -205,8 +221,7 @@ class Loaders:
                         raise
                     self._conn = conn
                 try:
-                    result = await self._conn.execute(stmt)
-                    return _records(tuple(result.keys()), result.all())
+                    return await run(self._conn)
                 except BaseException:
                     await self._drop()
                     raise

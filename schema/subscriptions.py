@@ -8,7 +8,9 @@ in SQL). That is correct with any number of server processes: every worker's pol
 the same ordered feed, so every subscriber sees every event it may see, once, in order —
 and a client that reconnects with the last cursor it received misses nothing. A subscriber
 that starts behind the poller (``after:`` an old cursor) or falls behind it (a slow
-client) catches up with reads of its own, then rejoins.
+client) catches up with reads of its own, then rejoins. Subscribers whose operations give an
+event the same result (same document and variables, same visibility) share one execution
+of it and one encoding of its data (:func:`share_event_results`).
 
 Authentication: send ``{"authorization": "Bearer <token>"}`` as the ``connection_init``
 payload. A bad token closes the connection with 4403; none means the public. The poller
@@ -37,8 +39,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated
 
+import orjson
 import strawberry
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import (
+    Executor,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationType,
+    Visitor,
+    get_operation_ast,
+    parse,
+    visit,
+)
+from graphql.language import SKIP
 from sqlalchemy import select
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -119,11 +134,26 @@ class _Subscriber:
     def __post_init__(self) -> None:
         self.policy = ReadPolicy(self.principal)
 
-    def wants(self, event: ev.FeedEvent) -> bool:
+    def wants(self, event: _LiveEvent) -> bool:
         """What ``events.read`` would return this subscriber, decided for an event in hand."""
-        return ((self.partnership_id is None or event.partnership_id == self.partnership_id)
+        return ((self.partnership_id is None or event.partnership_pk == self.partnership_id)
                 and (self.types is None or event.type in self.types)
-                and self.policy.sees_event(event.partnership_id, event.confidential))
+                and self.policy.sees_event(event.partnership_pk, event.confidential))
+
+
+class _LiveEvent(Event):
+    """An event as the poller delivers it: one object for every subscriber it goes to, so
+    subscribers whose operations would give it the same result share one execution of their
+    selection on it (:func:`share_event_results`): ``results`` holds each, by
+    :func:`result_group`, for as long as some subscriber's queue holds the event."""
+
+    results: dict
+
+    @classmethod
+    def of(cls, feed_event: ev.FeedEvent) -> _LiveEvent:
+        event = cls.from_feed(feed_event)
+        event.results = {}
+        return event
 
 
 class FeedHub:
@@ -220,7 +250,9 @@ class FeedHub:
         self.polls += 1
         if rows:
             self.cursor = rows[-1][0].id
-        batch = [ev.to_feed_event(row, code) for row, code in rows if ev.is_feed_event(row.entity_type)]
+        batch = [_LiveEvent.of(ev.to_feed_event(row, code)) for row, code in rows if ev.is_feed_event(row.entity_type)]
+        if not batch and not refused:
+            return len(rows) >= self.batch  # nothing to hand anyone (most polls): no pass over them
         for subscriber in subscribers:
             if subscriber not in self._subscribers:
                 continue  # left while the poll was reading
@@ -301,9 +333,9 @@ class Subscription:
                     if isinstance(delivered, Exception):
                         raise delivered
                     for item in delivered:
-                        if item.id > cursor:
-                            cursor = item.id
-                            yield Event.from_feed(item)
+                        if item.pk > cursor:
+                            cursor = item.pk
+                            yield item
         finally:
             hub.leave(subscriber)
 
@@ -320,13 +352,122 @@ def _refusal(error: GraphQLError):
     return stream()
 
 
-@lru_cache(maxsize=64)
-def _operation_type(query: str, operation_name: str | None) -> OperationType | None:
+@dataclass(frozen=True)
+class _Operation:
+    """What the handler needs to know of an operation's document before running it."""
+
+    type: OperationType
+    #: The variables a subscription's results depend on (see :func:`result_group`).
+    result_variables: tuple[str, ...]
+
+
+@lru_cache(maxsize=256)
+def _operation(query: str, operation_name: str | None) -> _Operation | None:
+    """The operation's type and, for a subscription, the variables its results depend on:
+    all it uses except those only in its root fields' arguments. Those choose the events; an
+    event's result is the root field's selection executed on it (strawberry resolves a
+    subscription's root field to the event itself), so ``after`` — a different cursor for
+    every client that reconnects — does not split subscribers that would get the same
+    result. None when the document does not parse or has no such operation (strawberry
+    answers that)."""
     try:
-        operation = get_operation_ast(parse(query), operation_name)
+        document = parse(query)
     except GraphQLError:
         return None
-    return operation.operation if operation is not None else None
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return None
+    if operation.operation != OperationType.SUBSCRIPTION:
+        return _Operation(operation.operation, ())
+    root_arguments = {id(argument) for selection in operation.selection_set.selections
+                      if isinstance(selection, FieldNode) for argument in selection.arguments or ()}
+    used: set[str] = set()
+
+    class Uses(Visitor):
+        def enter_argument(self, node, *_):
+            return SKIP if id(node) in root_arguments else None
+
+        def enter_variable(self, node, *_):
+            used.add(node.name.value)
+
+    for node in [*(operation.directives or ()), operation.selection_set, *(
+            d for d in document.definitions if isinstance(d, FragmentDefinitionNode))]:
+        visit(node, Uses())
+    return _Operation(operation.operation, tuple(sorted(used)))
+
+
+def result_group(query: str, operation_name: str | None, variables: dict | None, principal: Principal) -> tuple:
+    """Subscriptions whose results for one event are the same: the document, the operation,
+    the values of the variables the results depend on, and what the caller may see (the
+    read policy's scope: the public, a member of which partnerships in which role, an
+    administrator — every resolver's visibility follows it, as the response cache's does)."""
+    operation = _operation(query, operation_name)
+    variables = variables or {}
+    values = tuple((name, json.dumps(variables[name], sort_keys=True)) if name in variables else (name,)
+                   for name in (operation.result_variables if operation is not None else ()))
+    return query, operation_name, values, principal.scope
+
+
+def share_event_results(schema) -> None:
+    """Execute a subscription's selection on a live event once per :func:`result_group`.
+
+    Ten thousand identical subscriptions would otherwise execute the same selection on the
+    same event ten thousand times, and encode the same JSON as often — the worker's whole
+    time at one event a second. A WebSocket subscription's context carries its group
+    (``_PerOperation.stream``); the first subscriber to reach an event executes it, with its
+    own context, and stores the result on the event, its data already encoded (an
+    ``orjson.Fragment``, so each ``next`` message only copies it in); the others of the
+    group take it from there, or await it while it runs. Everything after execution —
+    strawberry's error masking and codes, the message and its size limit — still happens per
+    subscriber. Replayed events (``after`` an old cursor) and operations without a group
+    execute as before."""
+    base = schema.execution_context_class or Executor
+
+    class SharingExecutor(base):
+        def build_per_event_executor(self, payload):
+            group = getattr(self.context_value, "result_group", None)
+            if group is None or not isinstance(payload, _LiveEvent):
+                return super().build_per_event_executor(payload)
+            return _SharedExecution(self, payload, group, super().build_per_event_executor)
+
+    schema.execution_context_class = SharingExecutor
+
+
+class _SharedExecution:
+    """The per-event executor graphql-core asks for, answering from the event's results."""
+
+    __slots__ = ("build", "event", "executor", "group")
+
+    def __init__(self, executor, event: _LiveEvent, group: tuple, build):
+        self.executor, self.event, self.group, self.build = executor, event, group, build
+
+    def execute_operation(self, *args):
+        results = self.event.results
+        shared = results.get(self.group)
+        if shared is None:
+            result = self.build(self.event).execute_operation(*args)
+            if self.executor.is_awaitable(result):
+                shared = results[self.group] = asyncio.ensure_future(_encoded_later(result))
+            else:
+                shared = results[self.group] = _encoded(result)
+        if isinstance(shared, asyncio.Future):
+            return asyncio.shield(shared)  # one subscriber leaving does not cancel it for the others
+        return shared
+
+
+def _encoded(result: GraphQLExecutionResult) -> GraphQLExecutionResult:
+    """The result with its data encoded once, for every subscriber's message to include."""
+    if result.data is None:
+        return result
+    try:
+        data = orjson.Fragment(orjson.dumps(result.data))
+    except TypeError:  # what orjson refuses: each message encodes it its own way (GraphQLApp.encode_json)
+        return result
+    return GraphQLExecutionResult(data=data, errors=result.errors, extensions=result.extensions)
+
+
+async def _encoded_later(result) -> GraphQLExecutionResult:
+    return _encoded(await result)
 
 
 class _PerOperation:
@@ -349,10 +490,13 @@ class _PerOperation:
             except AuthenticationError as exc:
                 return _refusal(PublicError(str(exc), code="UNAUTHENTICATED"))
         context = connection.for_operation(connection.principal)
+        operation = _operation(query, operation_name) if isinstance(query, str) else None
+        if operation is not None and operation.type == OperationType.SUBSCRIPTION:
+            context.result_group = result_group(query, operation_name, variable_values, context.principal)
         source = await self._schema.stream(query, variable_values=variable_values, context_value=context,
                                            root_value=root_value, operation_name=operation_name, **kwargs)
         limit = None
-        if isinstance(query, str) and _operation_type(query, operation_name) != OperationType.SUBSCRIPTION:
+        if isinstance(query, str) and (operation is None or operation.type != OperationType.SUBSCRIPTION):
             limit = connection.settings.request_time_limit_s
         return _bounded(source, context, limit)
 

@@ -153,3 +153,42 @@ def test_the_cache_is_bounded_by_bytes_as_well_as_by_count():
     assert served.body == b"w" * 1001 and cache.get(big, 1) is None and cache.bytes == 800
     cache.put(a, 2, b"v" * 100)  # a newer answer replaces the old one's bytes
     assert cache.bytes == 500 and cache.get(a, 2).body == b"v" * 100
+
+
+async def test_while_requests_are_in_progress_hits_read_versions_on_one_connection(api):
+    """The version reader keeps its connection while requests in progress have yet to ask
+    for a version (under load, the next read is a moment away): checking one out for each
+    read, with the pool's ping, cost a hit more than the version statement itself. Once no
+    request is left to ask, the connection is back in the pool."""
+    import asyncio
+    import json
+
+    from sqlalchemy import event
+
+    engine = api.app.state.partnerships.engine.sync_engine
+    release = asyncio.Event()
+
+    async def slow_body():  # a request in progress whose body is still on its way
+        await release.wait()
+        yield json.dumps({"query": SEATS}).encode()
+
+    checkouts = []
+
+    def on_checkout(*_):
+        checkouts.append(1)
+
+    await api.post(SEATS)
+    slow = asyncio.create_task(api.client.post("/graphql", content=slow_body(),
+                                               headers={"content-type": "application/json"}))
+    await asyncio.sleep(0.05)
+    event.listen(engine, "checkout", on_checkout)
+    try:
+        outcomes = [(await api.post(SEATS)).headers["X-Cache"] for _ in range(20)]
+    finally:
+        event.remove(engine, "checkout", on_checkout)
+    release.set()
+    assert (await slow).headers["X-Cache"] == "hit"
+    assert outcomes == ["hit"] * 20
+    assert len(checkouts) <= 4, len(checkouts)  # one (20 when given back after each read); more if the machine stalls
+    await asyncio.sleep(0.05)  # the reader's last step: giving the connection back
+    assert engine.pool.checkedout() == 0

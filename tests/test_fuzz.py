@@ -12,44 +12,14 @@ from __future__ import annotations
 import os
 import time
 
-import graphql
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from hypothesis_graphql import Mode, mutations, nodes, queries
+from hypothesis_graphql import Mode
 
-from core.config import Settings
 from core.enums import Role
-from schema.root import build_schema
 from tests.conftest import load_all, make_api
+from tests.fuzzing import generate
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 INTERNAL = "Internal error"
-
-
-def scalar_strategies(schema: graphql.GraphQLSchema) -> dict:
-    """Every custom scalar gets plausible and implausible strings: real dates and junk."""
-    text = st.one_of(st.dates().map(lambda d: d.isoformat()), st.text(max_size=20))
-    return {
-        name: text.map(nodes.String)
-        for name, t in schema.type_map.items()
-        if isinstance(t, graphql.GraphQLScalarType) and name not in {"String", "Int", "Float", "Boolean", "ID"}
-    }
-
-
-def generate(kind: str, mode: Mode, n: int) -> list[str]:
-    schema = build_schema(Settings())
-    sdl = str(schema)
-    documents: list[str] = []
-    strategy = {"query": queries, "mutation": mutations}[kind]
-
-    @settings(max_examples=n, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(strategy(sdl, custom_scalars=scalar_strategies(schema._schema), mode=mode))
-    def collect(document):
-        documents.append(document)
-
-    collect()
-    return documents
 
 
 def unexpected(body: dict) -> list[dict]:

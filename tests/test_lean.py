@@ -13,7 +13,9 @@ import asyncio
 import pytest
 import strawberry
 
-from schema.lean import lean_execution, lean_resolvers
+from core.config import Settings
+from schema.lean import LeanExecutionContext, lean_resolvers
+from schema.root import build_schema
 
 
 @strawberry.type
@@ -107,10 +109,9 @@ QUERIES = [
 
 
 def schema(lean: bool) -> strawberry.Schema:
-    built = strawberry.Schema(query=Query)
+    built = strawberry.Schema(query=Query, execution_context_class=LeanExecutionContext if lean else None)
     if lean:
         lean_resolvers(built)
-        lean_execution(built)
     return built
 
 
@@ -131,3 +132,19 @@ def test_the_lean_path_is_really_taken():
     assert hasattr(branch.fields["leaf"].resolve, "call")
     assert hasattr(built._schema.type_map["Leaf"].fields["name"].resolve, "leaf")
     assert built.execution_context_class.__name__ == "LeanExecutionContext"
+
+
+def test_the_setting_turns_the_lean_path_off():
+    """`lean_execution=false` leaves strawberry's generic path alone: no resolver marked,
+    its own execution context."""
+    on, off = build_schema(Settings(lean_execution=True)), build_schema(Settings(lean_execution=False))
+    assert on.execution_context_class is LeanExecutionContext
+    assert off.execution_context_class is not LeanExecutionContext
+    assert not issubclass(off.execution_context_class, LeanExecutionContext)
+
+    def marked(built):
+        return sum(hasattr(f.resolve, "leaf") or hasattr(f.resolve, "call")
+                   for t in built._schema.type_map.values() for f in (getattr(t, "fields", None) or {}).values()
+                   if not t.name.startswith("__") and hasattr(f, "resolve"))
+
+    assert marked(on) > 100 and marked(off) == 0

@@ -1,0 +1,136 @@
+"""Identical subscriptions share each event's execution, over the real WebSocket protocol.
+
+Subscribers whose operations give an event the same result — the same document and
+operation, the same values of the variables the result depends on (not ``after``: it only
+chooses where the events start), and the same visibility scope — get one execution of their
+selection per event; subscribers who may see different things never share one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from sqlalchemy import event
+
+from core.enums import Role
+from core.services import webhooks as wh
+from tests.test_subscription_fanout import pk, rid, until, write
+from tests.test_ws_auth import Socket, served
+
+INTERVAL = 0.1
+WITH_PARTNERSHIP = "subscription ($after: String) { events(after: $after) { entityId partnership { code } } }"
+WITH_ACTOR = "subscription { events { entityId confidential actor } }"
+
+
+@pytest.fixture(autouse=True)
+def poll_interval(monkeypatch):
+    monkeypatch.setenv("PARTNERSHIPS_EVENTS_POLL_INTERVAL_S", str(INTERVAL))
+    wh.get_integration_settings.cache_clear()
+    yield
+    wh.get_integration_settings.cache_clear()
+
+
+class Listener:
+    """A connection's `next` payloads, by operation id, read in the background."""
+
+    def __init__(self, socket: Socket):
+        self.socket = socket
+        self.received: dict[str, list[dict]] = {}
+        self.task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for raw in self.socket.ws:
+            message = json.loads(raw)
+            assert message["type"] == "next" and not message["payload"].get("errors"), message
+            self.received.setdefault(message["id"], []).append(message["payload"]["data"]["events"])
+
+    def of(self, entity: str) -> dict[str, dict]:
+        """Each operation's delivery of the event about ``entity``."""
+        return {op: e for op, events in self.received.items() for e in events if e["entityId"] == rid(entity)}
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+def partnership_reads(engine) -> list[str]:
+    """Records the statements the `partnership` field's loader sends (the feed's poll joins
+    the partnership table too; it is not one of them)."""
+    seen: list[str] = []
+
+    def on(_conn, _cursor, statement, *_args):
+        if "FROM partnership" in statement and "audit_event" not in statement:
+            seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on)
+    return seen
+
+
+async def joined(server, n: int) -> None:
+    """Wait until all `n` subscriptions are fed by the worker's poller."""
+    await until(lambda: server.app.state.partnerships.feed_hub is not None
+                and server.app.state.partnerships.feed_hub.subscribers == n)
+
+
+async def write_and_wait(api, listeners: list[Listener], n: int, tag: str, partnership_id: int) -> None:
+    """Write a public event about `tag`; wait until `n` subscriptions have it."""
+    await write(api, ("risk.add", partnership_id, tag, False))
+    await until(lambda: sum(len(listener.of(tag)) for listener in listeners) == n)
+
+
+async def test_identical_subscriptions_execute_each_event_once(api, registry):
+    """40 subscriptions of one document by the public, over two connections, half of them
+    replaying from a cursor (`after` chooses the events, not their result): each event's
+    `partnership` is loaded once — one execution of the selection — not once a subscription
+    (each operation's loaders would read it for the first event it executes). A Merton
+    member's 10 subscriptions of the same document are a second execution."""
+    merton = await pk(api, "merton")
+    start = (await api.gql("{ latestEventCursor }"))["data"]["latestEventCursor"]
+    member = await api.token("merton", Role.MEMBER)
+    async with served(api, registry, max_subscriptions_per_connection=50) as server, \
+            Socket(server) as first, Socket(server) as second, Socket(server, member) as third:
+        for i in range(20):
+            await first.subscribe(WITH_PARTNERSHIP, {"after": start} if i % 2 else {})
+            await second.subscribe(WITH_PARTNERSHIP, {} if i % 2 else {"after": start})
+        for _ in range(10):
+            await third.subscribe(WITH_PARTNERSHIP)
+        listeners = [Listener(s) for s in (first, second, third)]
+        try:
+            await joined(server, 50)
+            reads = partnership_reads(server.app.state.partnerships.engine)
+            await write_and_wait(api, listeners, 50, "sharing-once", merton)
+            assert len(reads) == 2, reads  # the public's execution and the member's
+            delivered = [e for listener in listeners for e in listener.of("sharing-once").values()]
+            assert {e["partnership"]["code"] for e in delivered} == {"merton"}
+        finally:
+            for listener in listeners:
+                await listener.stop()
+
+
+async def test_subscribers_who_see_differently_never_share_a_result(api, registry):
+    """The same document for the public and for a Merton member: the member gets a
+    members-only event and, on a public one, who made it; the public gets neither — not
+    even when the member's execution of that event came first."""
+    merton = await pk(api, "merton")
+    member = await api.token("merton", Role.MEMBER)
+    async with served(api, registry) as server, Socket(server, member) as insider, Socket(server) as outsider:
+        for _ in range(3):
+            await insider.subscribe(WITH_ACTOR)
+        for _ in range(3):
+            await outsider.subscribe(WITH_ACTOR)
+        listeners = [Listener(insider), Listener(outsider)]
+        try:
+            await joined(server, 6)
+            await write(api, ("risk.add", merton, "scope-secret", True), ("risk.add", merton, "scope-public", False))
+            await until(lambda: len(listeners[0].of("scope-public")) == 3 and len(listeners[1].of("scope-public")) == 3)
+            await asyncio.sleep(3 * INTERVAL)
+            inside, outside = listeners
+            assert len(inside.of("scope-secret")) == 3 and outside.of("scope-secret") == {}
+            assert {e["actor"] for e in inside.of("scope-public").values()} == {"test"}
+            assert {e["actor"] for e in outside.of("scope-public").values()} == {None}
+            assert all(e["confidential"] for e in inside.of("scope-secret").values())
+        finally:
+            for listener in listeners:
+                await listener.stop()
