@@ -29,19 +29,25 @@ import os
 import platform
 import shlex
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from bench.harness import (
+    BIN,
+    ROOT,
+    Server,
+    create_database,
+    drop_database,
+    free_port,
+    prime,
+    run_client,
+)
+from bench.harness import body as _body
+
 RESULTS = ROOT / "bench" / "RESULTS.md"
 #: In RESULTS.md, what follows this line is written by hand and kept by every run.
 HAND_WRITTEN = "<!-- Written by hand below this line; `make bench` rewrites only what is above it. -->"
@@ -67,6 +73,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--peers", action=argparse.BooleanOptionalAction, default=_env_flag("PEERS", True),
                     help="also measure PostGraphile 5 (bench/peers, installed by npm on first use) side by side "
                          "with the floor and the API (default: on; PEERS=0 in the environment turns it off)")
+    ap.add_argument("--shared-tier", action=argparse.BooleanOptionalAction, default=_env_flag("SHARED_TIER", True),
+                    help="also measure `serve --workers 4` with the response cache's shared Redis tier "
+                         "(bench/shared_tier.py; default: on; SHARED_TIER=0 turns it off)")
     ap.add_argument("--rounds", type=int, default=3,
                     help="rounds of the side-by-side cold scenarios, servers interleaved; the median is reported (3)")
     ap.add_argument("--out", type=Path, default=None,
@@ -90,80 +99,6 @@ def _env_flag(name: str, default: bool) -> bool:
     """``PEERS=1``/``PEERS=0`` as `make bench PEERS=…` passes it; unset or empty: ``default``."""
     value = os.environ.get(name, "").strip().lower()
     return default if not value else value not in ("0", "false", "no", "off")
-
-
-# ----------------------------------------------------------------------------- processes
-
-
-def free_port(preferred: int = 0) -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", preferred))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    port: int
-    log: Path
-    proc: subprocess.Popen | None = None
-    peak_rss_kb: int | None = None
-
-    def start(self, timeout: float = 180.0) -> None:
-        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=self.log.open("wb"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    if s.recv(64).startswith(b"HTTP/1.1 200"):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not answer /healthz within {timeout:.0f}s")
-
-    def rss_kb(self) -> int | None:
-        """The process's peak resident set (VmHWM), read from /proc."""
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        except (OSError, AttributeError):
-            return None
-        return None
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.peak_rss_kb = self.rss_kb() or self.peak_rss_kb
-        self.proc.send_signal(signal.SIGTERM)  # only the process this harness started, by its pid
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def prime(port: int, kind: dict) -> None:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=kind["body"].encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **kind.get("headers", {})})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        response.read()
-
-
-def run_client(spec: dict) -> dict:
-    done = subprocess.run([sys.executable, "-m", "bench.client"], input=json.dumps(spec), capture_output=True,
-                          text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          timeout=spec["duration"] + spec.get("warmup", 0) + 120)
-    if done.returncode != 0:
-        raise RuntimeError(f"load client failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout)
 
 
 # ----------------------------------------------------------------------------- results
@@ -196,6 +131,7 @@ class Report:
     side_statements: dict[str, int | str | None] = field(default_factory=dict)  # scenario → the API's SQL/req
     side_objects: dict[str, int] = field(default_factory=dict)  # scenario → objects in the document
     peer: str | None = None  # "PostGraphile x on Node y", when measured
+    shared: dict | None = None  # bench.shared_tier.measure's figures
 
     def median(self, scenario: str, server: str) -> dict | None:
         """The round with the median requests/s (the middle one of an odd number of rounds)."""
@@ -249,6 +185,13 @@ class Report:
         floor = self.median(PAGE_COLD, "floor")
         target("cache hit, one partnership's page: ≥ 4× the floor (its side-by-side median)",
                hit / floor["rps"] if hit and floor and floor["rps"] else None, 4.0)
+        if self.shared:
+            cw, workers = self.shared["cross_worker"], self.shared["workers"]
+            lines.append(f"| {workers} workers, shared tier: a page cached by one worker is a hit on the others | "
+                         f"{cw['hits']} of {cw['requests']} fresh connections | "
+                         f"{'yes' if cw['hits'] == cw['requests'] else 'NO'} |")
+            target(f"{workers} workers, shared tier: page hit ≥ 3× the floor (same minutes)",
+                   self.shared["shared"].get("ratio"), 3.0)
         return "\n".join(lines)
 
     def floor_rps(self) -> float | None:
@@ -345,6 +288,10 @@ class Report:
                f"{self.args.duration / 2:g} s, the median round's req/s"
                + (f" ({self.peer})" if self.peer else " (peers off: `make bench PEERS=1` adds PostGraphile)") + ":",
                "", self.side_table(), "", "Targets (issue 20):", "", self.side_targets(), ""] if self.sides else []),
+            *([f"One warm cache for many workers (`bench/shared_tier.py`): the floor and `partnerships serve "
+               f"--workers {self.shared['workers']}` with `PARTNERSHIPS_RESPONSE_CACHE_URL` (Redis) up at once, "
+               f"loaded in turn, {self.shared['rounds']} rounds:", "", shared_tier_report(self.shared), ""]
+              if self.shared else []),
             "Scenarios: *page* = one partnership's full nested page (`bench/queries.py` PAGE; the floor returns the "
             "same document from one hand-written `json_agg` statement, checked equal before the run); *list* = "
             "`partnerships(first: 20)`; *addSeat* = one seat added per request with a business-unit token "
@@ -373,6 +320,12 @@ class Report:
         return "\n".join(x for x in out if x is not None) + "\n"
 
 
+def shared_tier_report(results: dict) -> str:
+    from bench.shared_tier import report
+
+    return report(results)
+
+
 def loadavg() -> str:
     """The machine's load averages: the benchmark shares its CPUs with whatever else runs."""
     try:
@@ -398,29 +351,6 @@ def _ms(v) -> str:
 
 
 # ----------------------------------------------------------------------------- the run
-
-
-async def create_database(pg: str) -> tuple[str, str, str]:
-    import asyncpg
-
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(f"{pg}/postgres", timeout=10)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        version = await conn.fetchval("SHOW server_version")
-    finally:
-        await conn.close()
-    return name, f"{pg}/{name}", version
-
-
-async def drop_database(pg: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{pg}/postgres", timeout=10)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 @dataclass
@@ -607,10 +537,6 @@ def _objects(doc) -> int:
     return 0
 
 
-def _body(query: str, variables: dict, operation: str | None = None) -> str:
-    return json.dumps({"query": query, "variables": variables, **({"operationName": operation} if operation else {})})
-
-
 def scenarios(fx: Fixture, cache: bool | None) -> list[tuple[str, list[dict], int | str | None]]:
     """(name, request kinds, statements) for one API server; cache None = no cache setting."""
     from bench import queries
@@ -761,6 +687,15 @@ async def main_async(args: argparse.Namespace) -> Report:
             finally:
                 server.stop()
         side_by_side(args, report, fx, dsn, floor_server, api_server, measure)
+        if args.shared_tier:
+            from bench import shared_tier
+
+            print("shared tier: the floor and `partnerships serve --workers 4` with the Redis tier", flush=True)
+            report.shared = shared_tier.measure(
+                url=url, dsn=dsn, code=fx.codes[0], logs=logs, duration=args.duration, warmup=args.warmup,
+                concurrency=args.concurrency, rounds=args.rounds, single=False,
+                env_extra={DATA_ENV: str(tmp / "data"), "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])})
+            print(shared_tier_report(report.shared), flush=True)
         if args.subscriptions:
             await run_subscriptions(args, report, url, fx, tmp, site, logs)
         for name, what in fx.extra_queries.items():

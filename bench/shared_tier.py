@@ -28,17 +28,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.__main__ import (
+from bench.harness import (
     BIN,
     ROOT,
     Server,
-    _body,
     create_database,
     drop_database,
     free_port,
     prime,
     run_client,
 )
+from bench.harness import body as _body
 
 DEFAULT_REDIS = os.environ.get("PARTNERSHIPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 

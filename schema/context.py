@@ -28,6 +28,7 @@ class AppState:
     #: WebSocket operations in flight per client (token or address), over all its connections
     ws_operations: Counter = field(default_factory=Counter)
     feed_hub: Any = None  # the worker's one poller of the event feed (schema.subscriptions.FeedHub)
+    token_checks: Any = None  # WebSocket operations' token re-checks, shared (schema.subscriptions.TokenChecks)
 
 
 @dataclass
@@ -37,6 +38,10 @@ class Context:
     request: Any = None
     response: Any = None
     loaders: Loaders = field(init=False)
+    #: A subscription's result group (schema.subscriptions.result_group), when it runs over a WebSocket
+    result_group: tuple | None = field(default=None, init=False)
+    #: Its share in its group's messages (schema.subscriptions.SharedDelivery)
+    delivery: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.state.sessions, self.principal)

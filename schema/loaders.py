@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -85,20 +85,24 @@ class Loaders:
         self._conn = None  # the request's read connection (core statements of the loaders below)
         self._conn_lock = asyncio.Lock()
         self._hold = False
-        self.partnership_by_id = DataLoader(self._partnerships_by_id)
-        self.partnership_by_code = DataLoader(self._partnerships_by_code)
-        self.agency_by_id = _ById(self._agencies_by_id)
-        self.agencies_by_partnership = DataLoader(self._agencies_by_partnership)
-        self.statutory_partners_by_partnership = DataLoader(self._statutory_partners)
-        self.people_by_id = DataLoader(self._people_by_id)
-        self.group_by_id = _ById(self._groups_by_id)
-        self.groups_by_partnership = DataLoader(self._groups_by_partnership)
-        self.seat_by_id = _ById(self._seats_by_id)
-        self.seats_by_group = DataLoader(self._seats_by_group)
-        self.seats_ever_by_group = DataLoader(self._seats_ever_by_group)  # ended too, for past meetings
-        self.seats_by_agency = DataLoader(self._seats_by_agency)
         self._extra: dict[Callable, DataLoader] = {}
         self._indexes: dict[tuple[int, int], dict[int, Any]] = {}
+
+    # Each made on first use and kept on the instance (``forget`` walks its attributes): every
+    # operation gets a Loaders, most use one or two of these (a subscription, none), and ten
+    # thousand open subscriptions held ~6 KB of unused DataLoaders each.
+    partnership_by_id = cached_property(lambda self: DataLoader(self._partnerships_by_id))
+    partnership_by_code = cached_property(lambda self: DataLoader(self._partnerships_by_code))
+    agency_by_id = cached_property(lambda self: _ById(self._agencies_by_id))
+    agencies_by_partnership = cached_property(lambda self: DataLoader(self._agencies_by_partnership))
+    statutory_partners_by_partnership = cached_property(lambda self: DataLoader(self._statutory_partners))
+    people_by_id = cached_property(lambda self: DataLoader(self._people_by_id))
+    group_by_id = cached_property(lambda self: _ById(self._groups_by_id))
+    groups_by_partnership = cached_property(lambda self: DataLoader(self._groups_by_partnership))
+    seat_by_id = cached_property(lambda self: _ById(self._seats_by_id))
+    seats_by_group = cached_property(lambda self: DataLoader(self._seats_by_group))
+    seats_ever_by_group = cached_property(lambda self: DataLoader(self._seats_ever_by_group))  # ended too, for past meetings
+    seats_by_agency = cached_property(lambda self: DataLoader(self._seats_by_agency))
 
     def of(self, batch: Callable) -> DataLoader:
         """The request's DataLoader for a domain's batch function ``batch(loaders, keys)``.

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -58,6 +59,7 @@ from sqlalchemy import select
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.types import Info
 from strawberry.types.execution import ExecutionResult, PreExecutionError
@@ -71,7 +73,15 @@ from core.services import events as ev
 from core.services import identity
 from core.services.identity import AuthenticationError, authenticate, recheck
 from core.services.webhooks import get_integration_settings
-from schema.errors import BadArgument, PublicError, RequestError
+from schema.errors import (
+    INTERNAL,
+    MASKED_PREFIX,
+    BadArgument,
+    PublicError,
+    RequestError,
+    is_outage,
+    outage_error,
+)
 from schema.integrations.types import Event, EventType
 from schema.limits import BadRequest, check_operation, client_key
 from schema.loaders import Loaders
@@ -122,6 +132,36 @@ class _FellBehind(Exception):
     """Put in a subscriber's queue when it has too much waiting: it catches up on its own."""
 
 
+class _Mailbox:
+    """What the poller handed a subscriber and it has not yet taken, and the one task that
+    waits for it: an ``asyncio.Queue`` without what a queue of one reader and one
+    never-blocking writer does not need (its four deques were ~3 KB of each of ten thousand
+    subscriptions)."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list = []
+        self._waiter: asyncio.Future | None = None
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def put_nowait(self, item) -> None:
+        self._items.append(item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def get(self):
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+
 @dataclass(eq=False)
 class _Subscriber:
     """One open ``events`` subscription, as the poller sees it."""
@@ -129,7 +169,7 @@ class _Subscriber:
     principal: Principal
     partnership_id: int | None
     types: frozenset[ev.EventType] | None
-    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    queue: _Mailbox = field(default_factory=_Mailbox)
 
     def __post_init__(self) -> None:
         self.policy = ReadPolicy(self.principal)
@@ -145,14 +185,18 @@ class _LiveEvent(Event):
     """An event as the poller delivers it: one object for every subscriber it goes to, so
     subscribers whose operations would give it the same result share one execution of their
     selection on it (:func:`share_event_results`): ``results`` holds each, by
-    :func:`result_group`, for as long as some subscriber's queue holds the event."""
+    :func:`result_group`, for as long as some subscriber's queue holds the event; and, over a
+    WebSocket, one pass through strawberry's result handling: ``messages`` holds each group's
+    finished ``next`` payload (:class:`SharedDelivery`)."""
 
     results: dict
+    messages: dict
 
     @classmethod
     def of(cls, feed_event: ev.FeedEvent) -> _LiveEvent:
         event = cls.from_feed(feed_event)
         event.results = {}
+        event.messages = {}
         return event
 
 
@@ -308,6 +352,7 @@ class Subscription:
         if cursor is None:
             cursor = await hub.latest()
         subscriber = _Subscriber(ctx.principal, pid, frozenset(types) if types else None)
+        shared: SharedDelivery | None = ctx.delivery
         try:
             while True:
                 live_from = await hub.join(subscriber)
@@ -333,14 +378,71 @@ class Subscription:
                     if isinstance(delivered, Exception):
                         raise delivered
                     for item in delivered:
-                        if item.pk > cursor:
-                            cursor = item.pk
+                        if item.pk <= cursor:
+                            continue
+                        cursor = item.pk
+                        if shared is not None and await shared.relayed(item):
+                            continue  # sent: another subscriber of the group made the message
+                        try:
                             yield item
+                        finally:
+                            if shared is not None:
+                                shared.abandon()
         finally:
             hub.leave(subscriber)
 
 
 # -- operations over a WebSocket --------------------------------------------------------------
+
+
+class TokenChecks:
+    """The token re-check every WebSocket operation makes as it arrives, shared.
+
+    A burst of subscriptions with one token (a client reconnecting with thousands) asked one
+    statement each, and queued for the pool behind one another. An operation joins the next
+    check of its token to *start* — never one already under way, which began before the
+    operation arrived and could miss a revocation committed since — so the answer is still as
+    of the moment it arrived; operations that arrive while a check runs share the one after
+    it. One statement per token at a time, however many operations wait."""
+
+    def __init__(self, sessions):
+        self.sessions = sessions
+        self._running: dict[int, asyncio.Task] = {}
+        self._next: dict[int, asyncio.Task] = {}
+
+    @classmethod
+    def of(cls, state) -> TokenChecks:
+        if state.token_checks is None:
+            state.token_checks = cls(state.sessions)
+        return state.token_checks
+
+    async def check(self, principal: Principal) -> None:
+        """Raise :class:`AuthenticationError` if ``principal``'s token has lapsed, as read by
+        a statement begun after this call."""
+        token = principal.token_id
+        task = self._next.get(token)
+        if task is None:
+            task = self._next[token] = asyncio.create_task(self._check(principal, self._running.get(token)))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved if every waiter left
+        refusal = await asyncio.shield(task)
+        if refusal is not None:
+            raise AuthenticationError(refusal)
+
+    async def _check(self, principal: Principal, previous: asyncio.Task | None) -> str | None:
+        token, me = principal.token_id, asyncio.current_task()
+        if previous is not None:
+            await asyncio.wait([previous])
+        del self._next[token]  # starting now: operations that arrive from here on wait for the next
+        self._running[token] = me
+        try:
+            async with self.sessions() as session:
+                await recheck(session, principal)
+            return None
+        except AuthenticationError as exc:
+            return str(exc)
+        finally:
+            if self._running.get(token) is me:
+                del self._running[token]
 
 
 def _refusal(error: GraphQLError):
@@ -470,6 +572,66 @@ async def _encoded_later(result) -> GraphQLExecutionResult:
     return _encoded(await result)
 
 
+#: The WebSocket operation whose task is running (set by :meth:`OperationsHandler.run_operation`).
+_ws_operation: contextvars.ContextVar[Operation | None] = contextvars.ContextVar("ws_operation", default=None)
+
+
+class SharedDelivery:
+    """A WebSocket subscription's part in its :func:`result_group`'s deliveries of live events.
+
+    Executing an event once per group (:func:`share_event_results`) left, per subscriber,
+    strawberry's handling of each result — its extensions' hooks, error masking, the stream's
+    layers — most of a worker's time at ten thousand subscriptions. The result is the same for
+    the whole group, so it is handled once: the first subscriber of the group to reach an event
+    (its leader) yields it through strawberry as any subscription does, and :func:`_bounded`
+    keeps the finished ``next`` payload (masked, as strawberry sends it) on the event; every
+    other subscriber of the group sends that payload under its own operation id, straight to
+    its socket, and its strawberry stream simply waits for the next event that is not shared.
+    Each message is still encoded, and held to the response size limit, by the app's
+    ``encode_json``. If the leader never finishes the payload (its client left mid-way), the
+    next subscriber to reach the event leads instead."""
+
+    __slots__ = ("group", "leading", "operation")
+
+    def __init__(self, group: tuple, operation: Operation):
+        self.group, self.operation = group, operation
+        self.leading: asyncio.Future | None = None
+
+    async def relayed(self, event: _LiveEvent) -> bool:
+        """Send the group's message for ``event`` if there is one (awaiting a leader's);
+        False when this subscriber must lead: yield the event and let strawberry handle it."""
+        while True:
+            message = event.messages.get(self.group)
+            if message is None or (message.done() and (message.cancelled() or message.exception() is not None)):
+                self.leading = event.messages[self.group] = asyncio.get_running_loop().create_future()
+                return False
+            if not message.done():
+                await asyncio.wait([message])  # a leader's, on its way: not cancelled if this one leaves
+                continue
+            await self.operation.send_operation_message(
+                {"id": self.operation.id, "type": "next", "payload": message.result()})
+            return True
+
+    def finished(self, result: ExecutionResult) -> None:
+        """The leader's result, as strawberry hands it to the transport: the payload strawberry's
+        ``send_next`` makes of it, for the rest of the group."""
+        if self.leading is None:
+            return  # not a shared live event: a replayed one, or an error ending the stream
+        payload: dict = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        self.leading.set_result(payload)
+        self.leading = None
+
+    def abandon(self) -> None:
+        """The leader moved on (or left) without a payload: the group's next subscriber leads."""
+        if self.leading is not None:
+            self.leading.cancel()
+            self.leading = None
+
+
 class _PerOperation:
     """The schema as a WebSocket handler sees it: each ``stream`` (one operation) gets a
     context of its own, authorised now, and a query or mutation the request time limit."""
@@ -493,6 +655,9 @@ class _PerOperation:
         operation = _operation(query, operation_name) if isinstance(query, str) else None
         if operation is not None and operation.type == OperationType.SUBSCRIPTION:
             context.result_group = result_group(query, operation_name, variable_values, context.principal)
+            ws_operation = _ws_operation.get()
+            if ws_operation is not None:
+                context.delivery = SharedDelivery(context.result_group, ws_operation)
         source = await self._schema.stream(query, variable_values=variable_values, context_value=context,
                                            root_value=root_value, operation_name=operation_name, **kwargs)
         limit = None
@@ -507,6 +672,8 @@ async def _bounded(source, context, limit: float | None):
     try:
         if limit is None:
             async for result in source:
+                if context.delivery is not None:
+                    context.delivery.finished(result)
                 yield result
             return
         try:
@@ -535,6 +702,10 @@ class OperationsHandler(BaseGraphQLTransportWSHandler):
         super().__init__(*args, **kwargs)
         self.schema = _PerOperation(self.schema)
         self.client: str | None = None
+
+    async def run_operation(self, operation: Operation) -> None:
+        _ws_operation.set(operation)  # the operation's own task: its subscription can send for itself
+        await super().run_operation(operation)
 
     async def handle_subscribe(self, message) -> None:
         payload = message.get("payload")
