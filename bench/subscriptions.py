@@ -10,11 +10,21 @@ What it measures, on the benchmark's database:
   (subscription, event) pair, p50/p99/max.
 
 Three processes: the server (``python -m bench.subscriptions serve``: the app, as
-``partnerships serve`` builds it, under uvicorn, one worker), the subscribing client
-(``python -m bench.subscriptions client``: WebSocket connections in one process, a share of
-them with a member's token so the tokens are re-checked; every subscription starts after
-the feed's newest event when the run begins, however long the 10,000 starts take) and the harness, which writes one
-audited event a second and reads the clock and the count.
+``partnerships serve`` builds and runs it — uvicorn's event loop and WebSocket options — one
+worker), the subscribing client (``python -m bench.subscriptions client``: WebSocket
+connections in one process, a share of them with a member's token so the tokens are
+re-checked; every subscription starts after the feed's newest event when the run begins,
+however long the 10,000 starts take) and the harness, which writes one audited event a second
+and reads the clock and the count. One client process is enough: at 10,000 subscriptions it
+used ~10-20 % of a core while events were delivered (the server ~20 %), and splitting the
+connections over two (``BENCH_SUBSCRIPTION_CLIENTS=2``) gave the same latencies, within the
+noise of the poll's phase — it does not hold the deliveries back.
+
+The latency includes the wait for the server's next poll (``events_poll_interval_s``, 1 s).
+The harness starts writing as soon as the warm-up event has reached every subscription — just
+after a poll — and then writes once a second, about the poll's own period, so most events
+wait most of an interval: the figures are near the worst case of the poll's phase (p50 near
+1 s is that wait; p99 minus p50 is the spread of the deliveries).
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ import time
 from pathlib import Path
 
 QUERY = "subscription ($after: String) { events(after: $after) { cursor } }"
+#: Subscribing client processes (see the module's docstring).
+CLIENTS = int(os.environ.get("BENCH_SUBSCRIPTION_CLIENTS", "1"))
 
 
 # ----------------------------------------------------------------------------- the server
@@ -91,7 +103,8 @@ async def client(spec: dict) -> dict:
 
     url = f"ws://127.0.0.1:{spec['port']}/graphql"
     per = spec["per_connection"]
-    connections = -(-spec["subscriptions"] // per)
+    mine = range(*spec["connections"])  # this process's share of the connections
+    expected = sum(min(per, spec["subscriptions"] - i * per) for i in mine)
     tokens = spec.get("tokens") or []
     arrivals: dict[str, list[float]] = {}
     warmed: set[tuple[int, str]] = set()
@@ -120,16 +133,16 @@ async def client(spec: dict) -> dict:
                 continue
             if not live:  # the warm-up event: every subscription is on the poller
                 warmed.add((i, message["id"]))
-                if len(warmed) >= spec["subscriptions"]:
+                if len(warmed) >= expected:
                     everyone.set()
                 continue
             arrivals.setdefault(message["payload"]["data"]["events"]["cursor"], []).append(now)
 
-    readies = [asyncio.Event() for _ in range(connections)]
+    readies = [asyncio.Event() for _ in mine]
     tasks = []
-    for i in range(connections):
-        tasks.append(asyncio.create_task(run(i, readies[i])))
-        if i % 20 == 19:
+    for n, i in enumerate(mine):
+        tasks.append(asyncio.create_task(run(i, readies[n])))
+        if n % 20 == 19:
             await asyncio.sleep(0.05)  # don't flood the accept queue
     while not all(r.is_set() for r in readies):
         for t in tasks:
@@ -140,7 +153,7 @@ async def client(spec: dict) -> dict:
     try:
         await asyncio.wait_for(everyone.wait(), 600)
     except TimeoutError:
-        raise RuntimeError(f"the warm-up event reached {len(warmed)} of {spec['subscriptions']} subscriptions; "
+        raise RuntimeError(f"the warm-up event reached {len(warmed)} of {expected} subscriptions; "
                            f"{len(errors)} errors: {errors[:3]}") from None
     live = True
     print("ready", flush=True)
@@ -158,9 +171,10 @@ async def client(spec: dict) -> dict:
 
 
 async def measure(*, url: str, port: int, counts: Path, subscriptions: int, per_connection: int, tokens: list[str],
-                  duration: float, partnership_id: int | None) -> dict:
-    """Run the client against the server at ``port``; write one event a second for
-    ``duration`` seconds; return statements/s and latency figures."""
+                  duration: float, partnership_id: int | None, clients: int = CLIENTS) -> dict:
+    """Run the client processes (``clients``, each a share of the connections) against the
+    server at ``port``; write one event a second for ``duration`` seconds; return
+    statements/s and latency figures."""
     from core.config import Settings
     from core.db import create_engine, session_factory
     from core.services import audit
@@ -179,22 +193,28 @@ async def measure(*, url: str, port: int, counts: Path, subscriptions: int, per_
 
     async with sessions() as session:  # every subscription starts here, however long the start takes
         after = encode_cursor(await latest_id(session))
-    spec = dict(port=port, subscriptions=subscriptions, per_connection=per_connection, tokens=tokens, after=after)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.subscriptions", "client", json.dumps(spec),
+    connections = -(-subscriptions // per_connection)
+    shares = [(connections * k // clients, connections * (k + 1) // clients) for k in range(clients)]
+    procs = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.subscriptions", "client",
+        json.dumps(dict(port=port, subscriptions=subscriptions, per_connection=per_connection, tokens=tokens,
+                        after=after, connections=share)),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}) for share in shares]
+
+    async def said(word: bytes) -> None:
+        for proc in procs:
+            line = await asyncio.wait_for(proc.stdout.readline(), 600)
+            if line.strip() != word:
+                raise RuntimeError(f"subscription client: {line!r} {(await proc.stderr.read()).decode()[-3000:]}")
+
     try:
         t0 = time.perf_counter()
-        line = await asyncio.wait_for(proc.stdout.readline(), 600)
-        if line.strip() != b"connected":
-            raise RuntimeError(f"subscription client: {line!r} {(await proc.stderr.read()).decode()[-3000:]}")
+        await said(b"connected")
         connected_s = time.perf_counter() - t0
         await asyncio.sleep(3)  # every subscription past its start and on the poller
         await write("warm-up")
-        line = await asyncio.wait_for(proc.stdout.readline(), 600)
-        if line.strip() != b"ready":
-            raise RuntimeError(f"subscription client: {line!r} {(await proc.stderr.read()).decode()[-3000:]}")
+        await said(b"ready")
         ready_s = time.perf_counter() - t0
         start_count, start = read_count(counts), time.monotonic()
         written: dict[str, float] = {}
@@ -206,17 +226,23 @@ async def measure(*, url: str, port: int, counts: Path, subscriptions: int, per_
         await asyncio.sleep(0.3)  # the count file's next write
         statements = read_count(counts) - start_count
         window = time.monotonic() - start
-        proc.stdin.close()
-        out, err = await asyncio.wait_for(proc.communicate(), 300)
-        if proc.returncode != 0:
-            raise RuntimeError(f"subscription client failed: {err.decode()[-3000:]}")
-        result = json.loads(out.decode().splitlines()[-1])
+        results = []
+        for proc in procs:
+            proc.stdin.close()
+        for proc in procs:
+            out, err = await asyncio.wait_for(proc.communicate(), 300)
+            if proc.returncode != 0:
+                raise RuntimeError(f"subscription client failed: {err.decode()[-3000:]}")
+            results.append(json.loads(out.decode().splitlines()[-1]))
     finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        for proc in procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
         await engine.dispose()
-    latencies = sorted(t - written[c] for c, times in result["arrivals"].items() if c in written for t in times)
+    arrivals = [(cursor, t) for result in results for cursor, times in result["arrivals"].items() for t in times]
+    errors = [e for result in results for e in result["errors"]]
+    latencies = sorted(t - written[c] for c, t in arrivals if c in written)
     delivered = len(latencies)
     expected = subscriptions * len(written)
 
@@ -232,7 +258,8 @@ async def measure(*, url: str, port: int, counts: Path, subscriptions: int, per_
         "delivered": delivered, "expected": expected, "missing": expected - delivered,
         "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": latencies[-1] * 1000 if delivered else None,
         "mean_ms": statistics.fmean(latencies) * 1000 if delivered else None,
-        "errors": result["error_count"], "first_errors": result["errors"], "connect_s": connected_s,
+        "errors": sum(result["error_count"] for result in results), "first_errors": errors[:20],
+        "clients": clients, "connect_s": connected_s,
         "ready_s": ready_s,
     }
 

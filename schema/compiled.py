@@ -277,10 +277,10 @@ class Compiler:
     def source(self, type_, t: str, nodes) -> str:
         """`source`: the partnership's document title and the row's section (null without one)."""
         section = SOURCE_SECTIONS[type_.name].format(t=t)
-        quote = f"{t}.chair_office" if type_.name == "ChairingRule" else "NULL"
+        quote = f"{t}.chair_office" if type_.name == "ChairingRule" else "null"
         source_type = get_named_type(type_.fields["source"].type)
         values = {"document": f"(SELECT d.document_title FROM partnership d WHERE d.id = {t}.partnership_id)",
-                  "section": section, "status": "'STATED'", "quote": quote, "derivation": "NULL",
+                  "section": section, "status": "'STATED'", "quote": quote, "derivation": "null",
                   "__typename": f"'{source_type.name}'"}
         parts = []
         for response_name, field_nodes in self.fields(source_type, self.sub_selection(nodes)).items():

@@ -10,7 +10,8 @@ and a client that reconnects with the last cursor it received misses nothing. A 
 that starts behind the poller (``after:`` an old cursor) or falls behind it (a slow
 client) catches up with reads of its own, then rejoins. Subscribers whose operations give an
 event the same result (same document and variables, same visibility) share one execution
-of it and one encoding of its data (:func:`share_event_results`).
+of it and one encoding of its data (:func:`share_event_results`) and, over a WebSocket, one
+pass through strawberry's result handling (:class:`SharedDelivery`).
 
 Authentication: send ``{"authorization": "Bearer <token>"}`` as the ``connection_init``
 payload. A bad token closes the connection with 4403; none means the public. The poller
@@ -21,7 +22,8 @@ same transaction). Once a token is revoked or expires, its subscriptions end wit
 that poll read is delivered to them.
 
 Every operation sent on a connection (queries and mutations too) is authorised as of the
-moment it arrives, gets its own loaders (it reads what is committed by then, not what an
+moment it arrives (operations with one token arriving together share the re-check:
+:class:`TokenChecks`; one that cannot start gets an ``error`` message with a code), gets its own loaders (it reads what is committed by then, not what an
 earlier operation cached), and is held to the limits of an HTTP request: body size, the
 text guard, the client's rate limit, the time limit; and a connection, and a client over
 all its connections, may have only so many operations in flight (:class:`OperationsHandler`).
@@ -647,10 +649,14 @@ class _PerOperation:
         connection = context_value
         if connection.principal.token_id is not None:
             try:
-                async with connection.sessions() as session:
-                    await recheck(session, connection.principal)
+                await TokenChecks.of(connection.state).check(connection.principal)
             except AuthenticationError as exc:
                 return _refusal(PublicError(str(exc), code="UNAUTHENTICATED"))
+            except Exception as exc:  # answered with an `error` message and a code, not a bare `complete`
+                if is_outage(exc):
+                    return _refusal(outage_error(exc))
+                log.exception("checking a WebSocket operation's token failed")
+                return _refusal(PublicError(f"{MASKED_PREFIX}; the operation could not start", code=INTERNAL))
         context = connection.for_operation(connection.principal)
         operation = _operation(query, operation_name) if isinstance(query, str) else None
         if operation is not None and operation.type == OperationType.SUBSCRIPTION:

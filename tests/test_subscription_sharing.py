@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event
@@ -134,3 +135,36 @@ async def test_subscribers_who_see_differently_never_share_a_result(api, registr
         finally:
             for listener in listeners:
                 await listener.stop()
+
+
+class FakeOperation:
+    """An operation as :class:`SharedDelivery` sees it: an id and the messages it sent."""
+
+    def __init__(self, op: str):
+        self.id, self.sent = op, []
+
+    async def send_operation_message(self, message: dict) -> None:
+        self.sent.append(message)
+
+
+async def test_a_group_whose_leader_leaves_mid_event_still_gets_the_event():
+    """The first subscriber of a group to reach an event leads (strawberry handles its result);
+    the others wait for its payload. If it leaves before finishing (its client went away), the
+    next one leads instead of everyone waiting for a payload that never comes; the rest get
+    that one's payload, under their own ids."""
+    from strawberry.types.execution import ExecutionResult
+
+    from schema.subscriptions import SharedDelivery
+
+    event, group = SimpleNamespace(messages={}), ("doc", None, (), "public")  # a live event's group messages
+    first, second, third = (SharedDelivery(group, FakeOperation(op)) for op in ("1", "2", "3"))
+    assert await first.relayed(event) is False  # it leads
+    waiting = asyncio.create_task(second.relayed(event))
+    await asyncio.sleep(0)
+    assert not waiting.done()  # the leader's payload is on its way
+    first.abandon()  # the leader left without one
+    assert await asyncio.wait_for(waiting, 1) is False  # so the second leads
+    second.finished(ExecutionResult(data={"events": {"cursor": "c1"}}, errors=None))
+    assert await third.relayed(event) is True
+    assert third.operation.sent == [{"id": "3", "type": "next", "payload": {"data": {"events": {"cursor": "c1"}}}}]
+    assert first.operation.sent == [] and second.operation.sent == []  # leaders send through strawberry
