@@ -420,11 +420,17 @@ def _partnership_group(c: Compiler, t, args, type_, sel) -> str:
                         f"AND {g}.code = {c.param(args['code'])} ORDER BY {g}.position LIMIT 1", g, sel)
 
 
-def _partnership_seats(c: Compiler, t, args, type_, sel) -> str:
+def _seats_in_force(c: Compiler, where, args, type_, sel) -> str:
+    """Seats in force of visible groups, ordered by group then seat (``seats_by_agency`` and
+    a partnership's seats); ``where(seat, group)`` says whose."""
     s, g = c.alias(), c.alias()
     rows = (f"(SELECT {s}.*, {g}.position AS group_position FROM seat {s} JOIN \"group\" {g} ON {g}.id = {s}.group_id "
-            f"WHERE {g}.partnership_id = {t}.id AND {c.visible(g)} AND {s}.ended_on IS NULL{_filter(c, s, args, 'role')}) {s}")
+            f"WHERE {where(s, g)} AND {c.visible(g)} AND {s}.ended_on IS NULL{_filter(c, s, args, 'role')}) {s}")
     return c.connection(type_, rows, s, f"{s}.group_position, {s}.position", args, sel)
+
+
+def _partnership_seats(c: Compiler, t, args, type_, sel) -> str:
+    return _seats_in_force(c, lambda s, g: f"{g}.partnership_id = {t}.id", args, type_, sel)
 
 
 def _parent_partnership(c: Compiler, t, args, type_, sel) -> str:
@@ -438,10 +444,7 @@ def _agency_is_statutory_partner(c: Compiler, t, args, type_, sel) -> str:
 
 
 def _agency_seats(c: Compiler, t, args, type_, sel) -> str:
-    s, g = c.alias(), c.alias()
-    rows = (f"(SELECT {s}.*, {g}.position AS group_position FROM seat {s} JOIN \"group\" {g} ON {g}.id = {s}.group_id "
-            f"WHERE {s}.agency_id = {t}.id AND {c.visible(g)} AND {s}.ended_on IS NULL) {s}")
-    return c.connection(type_, rows, s, f"{s}.group_position, {s}.position", args, sel)
+    return _seats_in_force(c, lambda s, g: f"{s}.agency_id = {t}.id", args, type_, sel)
 
 
 def _agency_of(c: Compiler, t, args, type_, sel) -> str:

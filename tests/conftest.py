@@ -185,6 +185,23 @@ async def api(request, databases, registry) -> AsyncIterator[Api]:
     await api.app.state.partnerships.engine.dispose()
 
 
+@pytest.fixture
+async def apps_on(api, registry):
+    """More apps on the ``api`` fixture's database, each with settings of its own (another
+    worker or host, another configuration); closed when the test ends."""
+    made = []
+
+    async def make(**settings):
+        other = await make_api(api.backend, api.url, registry, **settings)
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        await other.client.aclose()
+        await other.app.state.partnerships.engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 async def empty_db(request, databases) -> str:
     """A new, migrated, empty database of each backend, for tests that need a clean slate."""

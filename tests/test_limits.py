@@ -10,33 +10,15 @@ import tracemalloc
 import uuid
 
 import httpx
-import pytest
 
 from bench.queries import PAGE
 from core.enums import Role
-from tests.conftest import make_api
 
 #: The seat → group → partnership loop, within the depth limit: a few hundred characters
 #: that, executed, answer hundreds of megabytes.
 LOOP = "{ " + " ".join(
     f"a{i}: partnerships {{ nodes {{ seats {{ nodes {{ group {{ partnership {{ seats {{ nodes {{ group {{ "
     "partnership { name } } } } } } } } } }" for i in range(6)) + " }"
-
-
-@pytest.fixture
-async def configured(api, registry):
-    """An app on the same database with some settings changed; closed afterwards."""
-    made = []
-
-    async def make(**settings):
-        other = await make_api(api.backend, api.url, registry, **settings)
-        made.append(other)
-        return other
-
-    yield make
-    for other in made:
-        await other.client.aclose()
-        await other.app.state.partnerships.engine.dispose()
 
 
 def client_at(app, address: str) -> httpx.AsyncClient:
@@ -96,8 +78,8 @@ async def test_a_page_size_multiplies_the_cost_whether_literal_or_variable(api):
     assert costs[(None, "10")] > costs[(10, "10")]
 
 
-async def test_the_cost_limit_is_a_setting(configured):
-    strict = await configured(max_query_cost=50)
+async def test_the_cost_limit_is_a_setting(apps_on):
+    strict = await apps_on(max_query_cost=50)
     body = (await strict.post(PAGE, {"code": "merton"})).json()
     assert body["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
     assert body["errors"][0]["extensions"]["limit"] == 50
@@ -107,8 +89,8 @@ async def test_the_cost_limit_is_a_setting(configured):
 # -- the answer's size, the time a request may take -------------------------------------------------
 
 
-async def test_an_answer_over_the_response_cap_is_refused_with_its_size(configured):
-    capped = await configured(max_response_bytes=10_000)
+async def test_an_answer_over_the_response_cap_is_refused_with_its_size(apps_on):
+    capped = await apps_on(max_response_bytes=10_000)
     response = await capped.post(PAGE, {"code": "merton"})
     assert response.status_code == 200 and len(response.content) < 2_000
     (error,) = response.json()["errors"]
@@ -118,8 +100,8 @@ async def test_an_answer_over_the_response_cap_is_refused_with_its_size(configur
     assert not (await capped.post('{ partnership(code: "merton") { name } }')).json().get("errors")
 
 
-async def test_a_request_over_the_time_limit_is_stopped_with_a_typed_error(configured):
-    hurried = await configured(request_time_limit_s=0.001, response_cache=False)
+async def test_a_request_over_the_time_limit_is_stopped_with_a_typed_error(apps_on):
+    hurried = await apps_on(request_time_limit_s=0.001, response_cache=False)
     response = await hurried.post("{ compare { rows { title cells { summary } } } }")
     assert response.status_code == 504, response.text
     (error,) = response.json()["errors"]
@@ -127,8 +109,8 @@ async def test_a_request_over_the_time_limit_is_stopped_with_a_typed_error(confi
     assert "0.001" in error["message"]
 
 
-async def test_a_slow_request_body_times_out(configured):
-    patient = await configured(body_timeout_s=0.3)
+async def test_a_slow_request_body_times_out(apps_on):
+    patient = await apps_on(body_timeout_s=0.3)
 
     async def trickle():
         yield b'{"query": "{ partnerships '
@@ -158,8 +140,8 @@ async def test_the_depth_limit_is_the_number_of_levels(api):
 # -- rate limits ----------------------------------------------------------------------------------
 
 
-async def test_each_client_has_its_own_rate_limit_with_ratelimit_headers(configured):
-    limited = await configured(rate_limit="3/minute")
+async def test_each_client_has_its_own_rate_limit_with_ratelimit_headers(apps_on):
+    limited = await apps_on(rate_limit="3/minute")
     address = fresh_address()
     async with client_at(limited.app, address) as client:
         for remaining in (2, 1, 0):
@@ -184,10 +166,10 @@ async def test_each_client_has_its_own_rate_limit_with_ratelimit_headers(configu
         assert (await other.post("/graphql", json={"query": "{ partnerships { totalCount } }"})).status_code == 200
 
 
-async def test_rate_limits_hold_across_workers_through_redis(configured):
+async def test_rate_limits_hold_across_workers_through_redis(apps_on):
     redis = "redis://127.0.0.1:6379/0"
-    first = await configured(rate_limit="3/minute", rate_limit_storage_url=redis)
-    second = await configured(rate_limit="3/minute", rate_limit_storage_url=redis)
+    first = await apps_on(rate_limit="3/minute", rate_limit_storage_url=redis)
+    second = await apps_on(rate_limit="3/minute", rate_limit_storage_url=redis)
     address = fresh_address()
     async with client_at(first.app, address) as one, client_at(second.app, address) as two:
         statuses = [(await c.post("/graphql", json={"query": "{ partnerships { totalCount } }"})).status_code
@@ -207,8 +189,8 @@ async def test_the_default_rate_limit_is_documented_and_counts_every_request(api
 # -- the response cache: one entry, one client -----------------------------------------------------
 
 
-async def test_one_client_cannot_evict_everyone_elses_cached_answers(configured):
-    small = await configured(response_cache_entries=20)
+async def test_one_client_cannot_evict_everyone_elses_cached_answers(apps_on):
+    small = await apps_on(response_cache_entries=20)
     async with client_at(small.app, fresh_address()) as owner, client_at(small.app, fresh_address()) as flood:
         page = {"query": PAGE, "variables": {"code": "merton"}}
         assert (await owner.post("/graphql", json=page)).headers["x-cache"] == "miss"
@@ -219,8 +201,8 @@ async def test_one_client_cannot_evict_everyone_elses_cached_answers(configured)
         assert (await owner.post("/graphql", json=page)).headers["x-cache"] == "hit"
 
 
-async def test_an_answer_over_the_entry_bound_is_served_but_not_cached(configured):
-    bounded = await configured(response_cache_entry_kb=10)
+async def test_an_answer_over_the_entry_bound_is_served_but_not_cached(apps_on):
+    bounded = await apps_on(response_cache_entry_kb=10)
     page = {"query": PAGE, "variables": {"code": "merton"}}
     for _ in range(2):
         response = await bounded.client.post("/graphql", json=page)

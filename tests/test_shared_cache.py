@@ -16,7 +16,7 @@ import pytest
 
 from bench.queries import PAGE as FULL_PAGE
 from core.enums import Role
-from tests.conftest import IN_CI, PG_SERVER, _pg_reachable, make_api
+from tests.conftest import IN_CI, PG_SERVER, _pg_reachable
 from tests.test_limits import client_at, fresh_address
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -27,22 +27,15 @@ ADD = """mutation ($input: AddSeatInput!) { addSeat(input: $input) { __typename 
 
 
 @pytest.fixture
-async def workers(api, registry):
+def workers(apps_on):
     """Apps on the same database (like the workers of one server, or several hosts), each
     with its own in-process tier; those made in one test share one namespace of Redis."""
-    made = []
     namespace = uuid.uuid4().hex[:8]  # this test's entries only, whatever earlier runs left
 
-    async def make(**settings):
-        settings = {"response_cache_url": REDIS, "response_cache_namespace": namespace, **settings}
-        other = await make_api(api.backend, api.url, registry, **settings)
-        made.append(other)
-        return other
+    def make(**settings):
+        return apps_on(**{"response_cache_url": REDIS, "response_cache_namespace": namespace, **settings})
 
-    yield make
-    for other in made:
-        await other.client.aclose()
-        await other.app.state.partnerships.engine.dispose()
+    return make
 
 
 def closed_port() -> int:
