@@ -51,7 +51,6 @@ from schema.errors import (
     INTERNAL,
     RequestError,
     error_body,
-    error_codes_extension,
     is_outage,
     outage_error,
 )
@@ -146,8 +145,8 @@ class GraphQLApp(GraphQL):
         self.state = state
         share_parsed_documents(self.schema)
         share_event_results(self.schema)  # identical subscriptions execute an event once
-        # first: runs after masking; last: plain structure answered by one statement (schema.compiled)
-        self.schema.extensions = [error_codes_extension(), *self.schema.extensions, CompiledReads]
+        # last: plain structure answered by one statement (schema.compiled)
+        self.schema.extensions = [*self.schema.extensions, CompiledReads]
 
     def should_render_graphql_ide(self, request) -> bool:
         return False  # the endpoint serves GraphiQL; a GET without `query` may be a persisted query

@@ -129,20 +129,26 @@ def shared_document_extension():
                     try:
                         context.graphql_document = parse_document(context.query,
                                                                   context.parse_options.get("max_tokens"))
-                    except GraphQLError as error:  # strawberry answers it as raised: give it its code here
-                        error.extensions = {"code": PARSE_FAILED, **(error.extensions or {})}
-                        raise
+                    except GraphQLError:
+                        # left to strawberry's own parse, which answers it as a request error (over
+                        # a WebSocket, an `error` message); raised from here, the operation would
+                        # only be completed, with no word of why
+                        pass
             yield
 
     return SharedDocument
 
 
 def share_parsed_documents(schema) -> None:
-    """Swap strawberry's ParserCache for :func:`shared_document_extension`."""
+    """Swap strawberry's ParserCache for :func:`shared_document_extension`, in its place: the
+    extensions before it (``schema.root.RequestLimits``) set the parse options it parses with."""
     from strawberry.extensions import ParserCache, SchemaExtension
 
-    kept = [f for f in schema.extensions if isinstance(f, SchemaExtension) or not isinstance(f(), ParserCache)]
-    schema.extensions = [shared_document_extension(), *kept]
+    shared = shared_document_extension()
+    schema.extensions = [shared if not isinstance(f, SchemaExtension) and isinstance(f(), ParserCache) else f
+                         for f in schema.extensions]
+    if shared not in schema.extensions:
+        schema.extensions = [shared, *schema.extensions]
 
 
 # -- persisted documents ---------------------------------------------------------------------

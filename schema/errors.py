@@ -109,7 +109,7 @@ class RequestError(Exception):
 
 def code_of(error: GraphQLError) -> str:
     """The code of an error graphql-core or strawberry raised without one, validation aside
-    (:func:`error_codes_extension` codes those as it sees them): a syntax error (or one parse
+    (:func:`error_contract_extension` codes those as it sees them): a syntax error (or one parse
     refused), a variable's value refused before execution (no path: user input), or a
     field's error that was not a :class:`PublicError` (masked: internal)."""
     code = (error.extensions or {}).get("code")
@@ -123,12 +123,22 @@ def code_of(error: GraphQLError) -> str:
     return "BAD_USER_INPUT" if error.path is None else INTERNAL
 
 
-def error_codes_extension():
-    """A schema extension that gives every error of an answer its ``extensions.code``, over
-    HTTP and WebSocket alike. First in the list, so it runs after masking."""
-    from strawberry.extensions import SchemaExtension
+MASKED_MESSAGE = f"{MASKED_PREFIX}; quote the request id to support."
 
-    class ErrorCodes(SchemaExtension):
+
+def error_contract_extension():
+    """A schema extension for the error contract, over HTTP and WebSocket alike: internal
+    errors masked (strawberry's ``MaskErrors``, with :func:`should_mask`), then every error of
+    an answer given its ``extensions.code``. One extension, first in the schema's list so its
+    hooks close last (after every rule, limit and the cost have had their say): each extension
+    is an object, with a suspended hook, held for as long as its operation runs, and a worker
+    may hold 10,000 subscriptions."""
+    from strawberry.extensions import MaskErrors
+
+    class ErrorContract(MaskErrors):
+        def __init__(self) -> None:
+            super().__init__(should_mask_error=should_mask, error_message=MASKED_MESSAGE)
+
         def on_validate(self):
             yield  # last out: after every rule, the limits and the cost have had their say
             for error in self.execution_context.pre_execution_errors or ():
@@ -136,9 +146,9 @@ def error_codes_extension():
                     error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
 
         def on_operation(self):
-            yield
+            yield from super().on_operation()  # masked first, then coded
             for error in (getattr(self.execution_context.result, "errors", None) or ()):
                 if not (error.extensions or {}).get("code"):
                     error.extensions = {**(error.extensions or {}), "code": code_of(error)}
 
-    return ErrorCodes
+    return ErrorContract

@@ -192,3 +192,27 @@ async def test_websocket_queries_get_the_time_limit_and_subscriptions_do_not(api
         while (message := json.loads(await asyncio.wait_for(socket.ws.recv(), 10)))["type"] != "pong":
             if message.get("id") == subscription:
                 assert message["type"] == "next" and not message["payload"].get("errors"), message
+
+
+async def test_the_request_limits_hold_over_a_websocket_too(api, registry):
+    """The token, depth, alias and page-size limits are set as each operation is parsed
+    (schema.root.RequestLimits), over a WebSocket as over HTTP. A document over the token
+    limit does not parse: strawberry closes the socket with 4400 and the reason (it used to
+    be completed with no word of why)."""
+    from websockets.exceptions import ConnectionClosedError
+
+    deep = "{ partnerships { nodes { " + "groups { nodes { partnership { " * 6 + "code" + " } } }" * 6 + " } } }"
+    many = "{ " + " ".join(f"a{i}: partnerships {{ totalCount }}" for i in range(60)) + " }"
+    async with served(api, registry, max_query_tokens=400, max_aliases=30) as server:
+        with pytest.raises(ConnectionClosedError) as closed:
+            async with Socket(server) as socket:
+                await socket.run("{ " + " ".join("partnerships { totalCount }" for _ in range(150)) + " }")
+        assert closed.value.rcvd.code == 4400 and "400 tokens" in closed.value.rcvd.reason
+        async with Socket(server) as socket:
+            for query, code in ((deep, "GRAPHQL_VALIDATION_FAILED"), (many, "GRAPHQL_VALIDATION_FAILED"),
+                                ("{ partnerships(first: 1000) { totalCount } }", "BAD_USER_INPUT")):
+                refused = await socket.run(query)
+                assert refused.get("errors") and not refused.get("data"), (query, refused)
+                assert code_of(refused) == code, (query, refused)
+            answer = await socket.run("{ partnerships(first: 2) { totalCount } }")
+            assert answer["data"]["partnerships"]["totalCount"] >= 4
