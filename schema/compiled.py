@@ -52,7 +52,7 @@ from strawberry.extensions import SchemaExtension
 
 from core.read_policy import ReadPolicy
 from core.weburl import web_url_or_none
-from schema.types.common import _offset
+from schema.types.common import cursor_offset
 
 log = logging.getLogger("partnerships.compiled")
 
@@ -131,8 +131,8 @@ class Page:
         try:
             after = args.get("after")
             before = args.get("before")
-            start = max(0, _offset(after) + 1) if after else 0
-            before_offset = _offset(before, "before") if before else None
+            start = max(0, cursor_offset(after) + 1) if after else 0
+            before_offset = cursor_offset(before, "before") if before else None
         except Exception:
             raise NotCompilable("not a cursor: the generic path says so") from None
         return cls(first, last, start, before_offset, max_page)

@@ -207,7 +207,7 @@ def _cursor(i: int) -> str:
     return base64.urlsafe_b64encode(f"o:{i}".encode()).decode()
 
 
-def _offset(cursor: str, argument: str = "after") -> int:
+def cursor_offset(cursor: str, argument: str = "after") -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         if kind != "o":
@@ -232,8 +232,8 @@ def paginate(items: Sequence[T], first: int | None, after: str | None, max_page:
     last `last`; without either, the first page-size of them. `hasPreviousPage` and
     `hasNextPage` say whether the list has items beyond the page on each side."""
     check_page_size(first, last, max_page)
-    start = max(0, _offset(after) + 1) if after else 0
-    end = min(len(items), _offset(before, "before")) if before else len(items)
+    start = max(0, cursor_offset(after) + 1) if after else 0
+    end = min(len(items), cursor_offset(before, "before")) if before else len(items)
     end = max(start, end)
     if first is not None:
         end = min(end, start + first)
