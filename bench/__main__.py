@@ -36,6 +36,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import harness
 from bench.harness import (
     BIN,
     ROOT,
@@ -640,9 +641,7 @@ async def main_async(args: argparse.Namespace) -> Report:
             report.rows.append(Row(name, server.name, measure(server, name, kinds), statements))
 
         def floor_server(name: str, fport: int) -> Server:
-            return Server(name, [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory",
-                                 "--host", "127.0.0.1", "--port", str(fport), "--no-access-log", "--log-level", "warning"],
-                          {**os.environ, "BENCH_FLOOR_DSN": dsn, "PYTHONPATH": str(ROOT)}, fport, logs / f"{name}.log")
+            return harness.floor_server(name, dsn, fport, logs / f"{name}.log")
 
         def api_server(name: str, aport: int, cache: bool | None) -> Server:
             env = {**os.environ, "PARTNERSHIPS_DATABASE_URL": url, DATA_ENV: str(tmp / "data"),

@@ -75,6 +75,13 @@ class Server:
             self.proc.wait()
 
 
+def floor_server(name: str, dsn: str, port: int, log: Path) -> Server:
+    """The raw-SQL floor (:mod:`bench.floor`) on ``port``, reading ``dsn``; not started."""
+    return Server(name, [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory", "--host", "127.0.0.1",
+                         "--port", str(port), "--no-access-log", "--log-level", "warning"],
+                  {**os.environ, "BENCH_FLOOR_DSN": dsn, "PYTHONPATH": str(ROOT)}, port, log)
+
+
 def prime(port: int, kind: dict) -> None:
     request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=kind["body"].encode(), method="POST",
                                      headers={"Content-Type": "application/json", **kind.get("headers", {})})

@@ -34,6 +34,7 @@ from bench.harness import (
     Server,
     create_database,
     drop_database,
+    floor_server,
     free_port,
     prime,
     run_client,
@@ -79,11 +80,7 @@ def measure(*, url: str, dsn: str, code: str, env_extra: dict[str, str], logs: P
     env.pop("PARTNERSHIPS_RESPONSE_CACHE_URL", None)
     serve = [str(BIN / "partnerships"), "serve", "--host", "127.0.0.1", "--port"]
     port = free_port()
-    servers = {"floor": Server("floor", [str(BIN / "python"), "-m", "uvicorn", "bench.floor:app", "--factory",
-                                         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-                                         "--log-level", "warning"],
-                               {**os.environ, "BENCH_FLOOR_DSN": dsn, "PYTHONPATH": str(ROOT)}, port,
-                               logs / "floor.log")}
+    servers = {"floor": floor_server("floor", dsn, port, logs / "floor.log")}
     if single:
         port = free_port()
         servers["one_worker"] = Server("api, 1 worker", [*serve, str(port)], env, port, logs / "api-1.log")

@@ -43,7 +43,9 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    execute,
     get_named_type,
+    parse,
     print_ast,
 )
 from graphql.execution.values import get_argument_values, get_directive_values, get_variable_values
@@ -154,9 +156,8 @@ class Compiler:
     """Plans one operation into one statement. Strings from the caller are bind parameters;
     integers (page sizes, offsets, member partnership ids) are checked ints written inline."""
 
-    def __init__(self, schema, fragments: dict[str, FragmentDefinitionNode], variables: dict,
-                 policy: ReadPolicy, max_page: int):
-        self.schema = schema
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode], variables: dict, policy: ReadPolicy,
+                 max_page: int):
         self.fragments = fragments
         self.variables = variables
         self.policy = policy
@@ -563,8 +564,6 @@ async def settle_markers(ec, statement: Statement, data: dict) -> bool:
     fetched as ``node(id:)`` fetches it, with the caller's context and variables. False if
     any of them erred: the generic path then answers the whole operation, so errors, their
     paths and null propagation are always the generic executor's."""
-    from graphql import execute, parse
-
     found: list = []
     _markers(data, found)
     deferred = []
@@ -628,7 +627,7 @@ def plan(graphql_schema, document, operation_name: str | None, raw_variables: di
     if isinstance(coerced, list):
         raise NotCompilable("variables the generic path refuses")
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    compiler = Compiler(graphql_schema, fragments, coerced, policy, max_page)
+    compiler = Compiler(fragments, coerced, policy, max_page)
     query_type = graphql_schema.query_type
     parts, must_exist = [], []
     for response_name, nodes in compiler.fields(query_type, operation.selection_set).items():

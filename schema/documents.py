@@ -16,6 +16,7 @@ once, and shared.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -126,14 +127,12 @@ def shared_document_extension():
                 if isinstance(shared, RequestDocument) and shared.ast is not None and shared.text == context.query:
                     context.graphql_document = shared.ast
                 elif set(context.parse_options) <= {"max_tokens"}:
-                    try:
+                    # one that does not parse is left to strawberry's own parse, which answers it as a
+                    # request error; raised from here, the operation would only be completed, with no
+                    # word of why
+                    with contextlib.suppress(GraphQLError):
                         context.graphql_document = parse_document(context.query,
                                                                   context.parse_options.get("max_tokens"))
-                    except GraphQLError:
-                        # left to strawberry's own parse, which answers it as a request error (over
-                        # a WebSocket, an `error` message); raised from here, the operation would
-                        # only be completed, with no word of why
-                        pass
             yield
 
     return SharedDocument

@@ -34,6 +34,7 @@ INTERVAL = 0.1
 
 @pytest.fixture(autouse=True)
 def poll_interval(monkeypatch):
+    """Polls every INTERVAL seconds (the subscription test modules import this fixture)."""
     monkeypatch.setenv("PARTNERSHIPS_EVENTS_POLL_INTERVAL_S", str(INTERVAL))
     wh.get_integration_settings.cache_clear()
     yield

@@ -12,25 +12,14 @@ import asyncio
 import json
 from types import SimpleNamespace
 
-import pytest
 from sqlalchemy import event
 
 from core.enums import Role
-from core.services import webhooks as wh
-from tests.test_subscription_fanout import pk, rid, until, write
+from tests.test_subscription_fanout import INTERVAL, pk, poll_interval, rid, until, write  # noqa: F401 (autouse)
 from tests.test_ws_auth import Socket, served
 
-INTERVAL = 0.1
 WITH_PARTNERSHIP = "subscription ($after: String) { events(after: $after) { entityId partnership { code } } }"
 WITH_ACTOR = "subscription { events { entityId confidential actor } }"
-
-
-@pytest.fixture(autouse=True)
-def poll_interval(monkeypatch):
-    monkeypatch.setenv("PARTNERSHIPS_EVENTS_POLL_INTERVAL_S", str(INTERVAL))
-    wh.get_integration_settings.cache_clear()
-    yield
-    wh.get_integration_settings.cache_clear()
 
 
 class Listener:

@@ -13,19 +13,10 @@ from sqlalchemy import event
 
 from core.db import session_factory
 from core.enums import Role
-from core.services import webhooks as wh
 from core.services.identity import revoke_token
 from schema import subscriptions
-from tests.test_subscription_fanout import until
+from tests.test_subscription_fanout import poll_interval, until  # noqa: F401 (autouse: fast polls here too)
 from tests.test_ws_auth import EVENTS, Socket, served, token_row
-
-
-@pytest.fixture(autouse=True)
-def poll_interval(monkeypatch):
-    monkeypatch.setenv("PARTNERSHIPS_EVENTS_POLL_INTERVAL_S", "0.1")
-    wh.get_integration_settings.cache_clear()
-    yield
-    wh.get_integration_settings.cache_clear()
 
 
 def token_reads(engine) -> list[str]:
