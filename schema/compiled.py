@@ -642,11 +642,13 @@ def plan(graphql_schema, document, operation_name: str | None, raw_variables: di
 
 
 def _frozen(value):
+    """Variables as a plan key. Each scalar keeps its type: Python holds ``True == 1 == 1.0``,
+    but GraphQL refuses ``1`` for a Boolean, so they must not share a plan."""
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
-    return value
+    return type(value), value
 
 
 class CompiledReads(SchemaExtension):

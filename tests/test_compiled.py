@@ -322,3 +322,14 @@ async def test_what_is_not_plain_structure_and_bad_arguments_run_generically(bot
     # an unknown code is planned, finds nothing, and the generic path answers NOT_FOUND with the known codes
     response, _ = await _both_ways(compiled, generic, '{ partnership(code: "nowhere") { code } }', None, None)
     assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_variable_of_the_wrong_type_is_refused_after_a_right_one_was_planned(both):
+    """Planned statements are kept by their variables' values; ``True`` and ``1`` are equal
+    keys to Python, but ``1`` is no Boolean: the second request must be refused as the
+    generic executor refuses it, not answered from the first one's plan."""
+    compiled, generic, _ = both
+    query = 'query ($with: Boolean!, $n: Int) { partnership(code: "merton") { code @include(if: $with) groups(first: $n) { totalCount } } }'
+    for variables in ({"with": True, "n": 2}, {"with": 1, "n": 2}, {"with": True, "n": True}, {"with": False, "n": 2.0}):
+        response, _ = await _both_ways(compiled, generic, query, variables, None)
+    assert (await compiled.post(query, {"with": 1, "n": 2})).json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
