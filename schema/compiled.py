@@ -1,7 +1,8 @@
 """Plain structure compiled to one SQL statement (issue 20).
 
 A partnership's page or the partnership list is table-to-table: partnerships, agencies,
-groups, seats, people, statutory partners and their connections. Executing it field by
+groups, seats, people, statutory partners and their connections, from the roots
+``partnership(code:)``, ``partnerships``, ``agencies`` and ``node(id:)`` of those types. Executing it field by
 field costs the application ~20 ms of Python a page (thousands of objects built, most of
 them only to be turned back into JSON); PostgreSQL can build the same JSON in one statement,
 the way the raw-SQL floor and PostGraphile do. This module plans a query's selection set
@@ -15,12 +16,15 @@ into that statement:
 - connections follow :func:`schema.types.common.paginate` exactly (the same offsets,
   cursors, ``pageInfo`` and page-size limit).
 
-Anything outside that plain subset — a rule field computed by a plugin (quorum, chair,
-ladder, host …), ``node(id:)``, a directive other than ``@skip``/``@include``, an argument
-the generic path would refuse — and the whole operation runs on the generic executor, so
-errors are always the generic path's. The answer is the generic path's byte for byte
-(``tests/test_compiled.py`` runs the same queries both ways, as anonymous, member and
-administrator callers). PostgreSQL only: SQLite keeps the generic executor.
+A field a resolver computes on an object with an ID (a rule answered by a plugin — quorum,
+chair, ladder, host … — or a domain's records) keeps its resolver: the statement leaves a
+marker and one execution answers every marked field (:func:`settle_markers`). Anything else
+outside the plain subset — another root field, ``node(id:)`` of another type, a directive
+other than ``@skip``/``@include``, an argument the generic path would refuse — and the whole
+operation runs on the generic executor, so errors are always the generic path's. The answer
+is the generic path's byte for byte (``tests/test_compiled.py`` runs the same queries both
+ways, as anonymous, member and administrator callers). PostgreSQL only: SQLite keeps the
+generic executor.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLEnumType,
+    GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -54,7 +60,7 @@ from strawberry.extensions import SchemaExtension
 
 from core.read_policy import ReadPolicy
 from core.weburl import web_url_or_none
-from schema.types.common import cursor_offset
+from schema.types.common import cursor_offset, from_global_id
 
 log = logging.getLogger("partnerships.compiled")
 
@@ -156,8 +162,9 @@ class Compiler:
     """Plans one operation into one statement. Strings from the caller are bind parameters;
     integers (page sizes, offsets, member partnership ids) are checked ints written inline."""
 
-    def __init__(self, fragments: dict[str, FragmentDefinitionNode], variables: dict, policy: ReadPolicy,
-                 max_page: int):
+    def __init__(self, graphql_schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: dict,
+                 policy: ReadPolicy, max_page: int):
+        self.schema = graphql_schema
         self.fragments = fragments
         self.variables = variables
         self.policy = policy
@@ -189,21 +196,31 @@ class Compiler:
         return out
 
     def _collect(self, type_, selection_set, out) -> None:
-        names = {type_.name, *(i.name for i in type_.interfaces)}
         for selection in selection_set.selections:
             if not self._included(selection):
                 continue
             if isinstance(selection, FieldNode):
                 out.setdefault((selection.alias or selection.name).value, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
-                if selection.type_condition is not None and selection.type_condition.name.value not in names:
-                    raise NotCompilable("a fragment on another type")
-                self._collect(type_, selection.selection_set, out)
+                if selection.type_condition is None or self._applies(selection.type_condition.name.value, type_):
+                    self._collect(type_, selection.selection_set, out)
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = self.fragments.get(selection.name.value)
-                if fragment is None or fragment.type_condition.name.value not in names:
-                    raise NotCompilable("a fragment on another type")
-                self._collect(type_, fragment.selection_set, out)
+                if fragment is None:
+                    raise NotCompilable("a fragment the document does not define")
+                if self._applies(fragment.type_condition.name.value, type_):
+                    self._collect(type_, fragment.selection_set, out)
+
+    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+        """Whether a fragment on ``condition`` applies to an object of ``type_`` (graphql-core's
+        ``does_fragment_condition_match``). Under an interface (``node(id:)``) a fragment on
+        another object type does not; validation allows no other case of that."""
+        if condition == type_.name or condition in {i.name for i in type_.interfaces}:
+            return True
+        named = self.schema.get_type(condition)
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+            return False
+        raise NotCompilable(f"a fragment on {condition}")
 
     def _included(self, node) -> bool:
         for directive in node.directives or ():
@@ -360,7 +377,7 @@ class Compiler:
         name = nodes[0].name.value
         if name == "__typename":
             return f"'{query_type.name}'", False
-        if name not in ("partnership", "partnerships"):
+        if name not in ("partnership", "partnerships", "agencies", "node"):
             raise NotCompilable(f"Query.{name} is not plain structure")
         args = self.arguments(query_type, nodes)
         field_type = query_type.fields[name].type
@@ -372,7 +389,37 @@ class Compiler:
         if name == "partnerships":
             p = self.alias()
             return self.connection(field_type, f"partnership {p}", p, f"{p}.code", args, selection), False
+        if name == "node":
+            return self.node(query_type, nodes, args["id"])
+        if name == "agencies":  # every partnership's agencies, by partnership code, then as a partnership lists them
+            a, p = self.alias(), self.alias()
+            rows = (f"(SELECT {a}.*, {p}.code AS partnership_code FROM agency {a} JOIN partnership {p} "
+                    f"ON {p}.id = {a}.partnership_id WHERE true{_filter(self, a, args, 'kind')}) {a}")
+            return self.connection(field_type, rows, a, f"{a}.partnership_code, {a}.name, {a}.id", args,
+                                   selection), False
         raise NotCompilable(f"Query.{name} is not plain structure")
+
+    def node(self, query_type: GraphQLObjectType, nodes: list[FieldNode], gid: str) -> tuple[str, bool]:
+        """``node(id:)`` of a plain type, read as its by-id loader reads it (a group, or a seat
+        of a group, the caller may not see is no row). Its type is the ID's, so fragments on
+        other types fall away here as at execution; a null answer is the generic path's to give."""
+        try:
+            type_name, pk = from_global_id(gid)
+        except Exception:
+            raise NotCompilable("not an ID: the generic path says so") from None
+        if type_name not in NODE_KEYS:
+            raise NotCompilable(f"node of {type_name}")
+        type_ = self.schema.get_type(type_name)
+        x, g = self.alias(), self.alias()
+        key = f"{x}.{NODE_KEYS[type_name]} = {int(pk)}"
+        from_sql = {"Group": f'"group" {x} WHERE {key} AND {self.visible(x)}',
+                    "Seat": f'seat {x} JOIN "group" {g} ON {g}.id = {x}.group_id WHERE {key} AND {self.visible(g)}',
+                    }.get(type_name, f"{_TABLES[type_name]} {x} WHERE {key}")
+        return f"(SELECT {self.obj(type_, x, self.sub_selection(nodes))} FROM {from_sql})", True
+
+
+#: The table of each type with a global ID.
+_TABLES = {"Partnership": "partnership", "Agency": "agency", "Group": '"group"', "Seat": "seat", "Person": "person"}
 
 
 # ---------------------------------------------------------------------- relations
@@ -627,7 +674,7 @@ def plan(graphql_schema, document, operation_name: str | None, raw_variables: di
     if isinstance(coerced, list):
         raise NotCompilable("variables the generic path refuses")
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    compiler = Compiler(fragments, coerced, policy, max_page)
+    compiler = Compiler(graphql_schema, fragments, coerced, policy, max_page)
     query_type = graphql_schema.query_type
     parts, must_exist = [], []
     for response_name, nodes in compiler.fields(query_type, operation.selection_set).items():

@@ -88,6 +88,12 @@ HAND = [
     ("{ partnership(code: \"merton\") { groups { nodes { code } nodes2: nodes { id } } } }".replace("nodes2:", "n:"), {}),
     ("{ partnership(code: \"merton\") { groups { nodes { code } } groups { totalCount nodes { name } } } }", {}),
     ("{ partnerships { nodes { code document { title url } } } }", {}),
+    # the root list of agencies, across every partnership (by partnership code, name, id)
+    ("{ agencies(kind: CHILDRENS_TRUST) { totalCount nodes { id code name kind partnership { code } } } }", {}),
+    ("query ($k: AgencyKind, $n: Int) { agencies(kind: $k, first: $n, after: \"bzoz\") { totalCount "
+     "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { code isStatutoryPartner "
+     "seats(first: 2) { totalCount nodes { code group { code confidential } } } } } } }", {"k": None, "n": 7}),
+    ("{ agencies(last: 3) { pageInfo { hasPreviousPage } nodes { name partnership { code } } } }", {}),
 ]
 
 
@@ -170,6 +176,8 @@ def _random_query(rng: random.Random, schema) -> str:
     code = rng.choice(["merton", "lewisham", "sefton", "sandwell"])
     if rng.random() < 0.25:
         return f"{{ partnerships{_page_args(rng)} {{ {sub('PartnershipConnection', 1)} }} }}"
+    if rng.random() < 0.1:
+        return f"{{ agencies{_page_args(rng)} {{ {sub('AgencyConnection', 1)} }} }}"
     return f'{{ partnership(code: "{code}") {{ {selection("Partnership", 1)} }} }}'
 
 
@@ -333,3 +341,37 @@ async def test_a_variable_of_the_wrong_type_is_refused_after_a_right_one_was_pla
     for variables in ({"with": True, "n": 2}, {"with": 1, "n": 2}, {"with": True, "n": True}, {"with": False, "n": 2.0}):
         response, _ = await _both_ways(compiled, generic, query, variables, None)
     assert (await compiled.post(query, {"with": 1, "n": 2})).json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+NODE = """query ($id: ID!) { node(id: $id) { __typename id ...Plain ... on Group { code confidential chairingRule { basis }
+  seats(first: 2) { totalCount nodes { code } } accountableTo { code } }
+  ... on Seat { code endedOn group { code } agency { code } person { name } }
+  ... on Agency { name isStatutoryPartner partnership { code } }
+  ... on Person { roleTitle agency { name } } ... on Partnership { code groups(first: 1) { nodes { code } } } } }
+fragment Plain on Node { id ... on Partnership { name } }"""
+
+
+async def test_node_by_id_answers_from_one_statement_as_the_generic_executor(both):
+    """``node(id:)`` — how a Relay client refetches anything it has read — is plain
+    structure for partnerships, agencies, groups, seats and people: one statement, the same
+    bytes, and null (as the generic path answers) for what the caller may not see."""
+    compiled, generic, callers = both
+    member = callers["member"]
+    page = (await compiled.gql('{ partnership(code: "merton") { id agencies(first: 1) { nodes { id } } '
+                               "groups { nodes { id confidential seats(first: 1) { nodes { id person { id } } } } } } }",
+                               token=member))["data"]["partnership"]
+    hidden = next(g for g in page["groups"]["nodes"] if g["confidential"])
+    shown = next(g for g in page["groups"]["nodes"] if not g["confidential"] and g["seats"]["nodes"])
+    person = next(s["person"]["id"] for g in page["groups"]["nodes"] for s in g["seats"]["nodes"] if s["person"])
+    ids = {"partnership": page["id"], "agency": page["agencies"]["nodes"][0]["id"], "group": shown["id"],
+           "seat": shown["seats"]["nodes"][0]["id"], "person": person}
+    for caller, token in callers.items():
+        for what, gid in ids.items():
+            response, planned = await _both_ways(compiled, generic, NODE, {"id": gid}, token)
+            assert response.json()["data"]["node"]["id"] == gid, (caller, what)
+            assert len(planned) == 1, (caller, what, "not answered by one compiled statement")
+        # what this caller may not see, what was never issued, and what is not an ID: as the generic path says
+        for gid in (hidden["id"], hidden["seats"]["nodes"][0]["id"], "R3JvdXA6OTk5OTk5", "bm90OmFu", "%%%"):
+            response, _ = await _both_ways(compiled, generic, NODE, {"id": gid}, token)
+        if caller == "anonymous":
+            assert response.json()["data"] is None or response.json()["data"]["node"] is None
