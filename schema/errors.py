@@ -126,6 +126,13 @@ def code_of(error: GraphQLError) -> str:
 MASKED_MESSAGE = f"{MASKED_PREFIX}; quote the request id to support."
 
 
+def _coded(errors) -> None:
+    """Give every error without one its ``extensions.code``."""
+    for error in errors or ():
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code_of(error)}
+
+
 def error_contract_extension():
     """A schema extension for the error contract, over HTTP and WebSocket alike: internal
     errors masked (strawberry's ``MaskErrors``, with :func:`should_mask`), then every error of
@@ -147,8 +154,15 @@ def error_contract_extension():
 
         def on_operation(self):
             yield from super().on_operation()  # masked first, then coded
-            for error in (getattr(self.execution_context.result, "errors", None) or ()):
-                if not (error.extensions or {}).get("code"):
-                    error.extensions = {**(error.extensions or {}), "code": code_of(error)}
+            _coded(getattr(self.execution_context.result, "errors", None))
+
+        def on_stream_result(self, result):
+            """Each result of a subscription, before it is sent (the hook's yield is the
+            sending): masked by ``MaskErrors``' own hook, then coded."""
+            masking = super().on_stream_result(result)
+            next(masking)
+            _coded(getattr(result, "errors", None))
+            yield
+            next(masking, None)
 
     return ErrorContract

@@ -169,7 +169,8 @@ class Loaders:
             await self._drop()
 
     def forget(self) -> None:
-        """Drop everything the request loaded, once its answer is built.
+        """Drop everything the request loaded, once its answer is built (and a subscription's,
+        before each event: see ``Subscription.events``).
 
         Each DataLoader's batch function is a method of this object, so the loaders and
         this object form a reference cycle: without this, every row a request read (a full

@@ -359,6 +359,9 @@ class Subscription:
             raise BadArgument(exc.message) from None
         pid = (await partnership_by_code(info, partnership)).pk if partnership is not None else None
         hub = FeedHub.of(ctx.state, poll_interval(info))
+        # Each event's selection reads afresh: the operation's loaders live as long as the
+        # subscription, and what they held from an earlier event (a partnership since
+        # renamed, a read that failed) must not answer for a later one.
         if cursor is None:
             cursor = await hub.latest()
         subscriber = _Subscriber(ctx.principal, pid, frozenset(types) if types else None)
@@ -378,6 +381,7 @@ class Subscription:
                                               types=types, limit=BATCH, upto=live_from)
                     for item in batch:
                         cursor = item.id
+                        ctx.loaders.forget()
                         yield Event.from_feed(item)
                     if len(batch) < BATCH:
                         cursor = live_from
@@ -393,6 +397,7 @@ class Subscription:
                         cursor = item.pk
                         if shared is not None and await shared.relayed(item):
                             continue  # sent: another subscriber of the group made the message
+                        ctx.loaders.forget()
                         try:
                             yield item
                         finally:

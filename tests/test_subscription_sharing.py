@@ -157,3 +157,37 @@ async def test_a_group_whose_leader_leaves_mid_event_still_gets_the_event():
     assert await third.relayed(event) is True
     assert third.operation.sent == [{"id": "3", "type": "next", "payload": {"data": {"events": {"cursor": "c1"}}}}]
     assert first.operation.sent == [] and second.operation.sent == []  # leaders send through strawberry
+
+
+async def test_an_event_that_fails_to_execute_is_masked_and_coded_like_any_other_error(api, registry, monkeypatch):
+    """The error contract holds per event too: a subscription whose selection fails on an
+    event (here the `partnership` lookup, as when the database drops mid-delivery) gets a
+    `next` message with the masked message and `extensions.code` INTERNAL_SERVER_ERROR, as an
+    HTTP answer would — not the bare, uncoded error it used to get — and stays open."""
+    from schema.errors import MASKED_PREFIX
+    from schema.loaders import Loaders
+    from tests.test_ws_auth import Socket as Plain
+
+    merton = await pk(api, "merton")
+    failing = {"on": True}
+    original = Loaders._partnerships_by_id
+
+    async def flaky(self, keys):
+        if failing["on"]:
+            raise RuntimeError("connection to the database was lost (a secret detail)")
+        return await original(self, keys)
+
+    monkeypatch.setattr(Loaders, "_partnerships_by_id", flaky)
+    async with served(api, registry) as server, Plain(server) as socket:
+        op = await socket.subscribe(WITH_PARTNERSHIP)
+        await joined(server, 1)
+        await write(api, ("risk.add", merton, "event-fails", False))
+        message = json.loads(await asyncio.wait_for(socket.ws.recv(), 10))
+        assert message["type"] == "next" and message["id"] == op, message
+        error = message["payload"]["errors"][0]
+        assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR", message
+        assert "secret detail" not in json.dumps(message) and error["message"].startswith(MASKED_PREFIX)
+        failing["on"] = False
+        await write(api, ("risk.add", merton, "event-works", False))
+        message = json.loads(await asyncio.wait_for(socket.ws.recv(), 10))
+        assert message["payload"]["data"]["events"]["partnership"] == {"code": "merton"}, message
