@@ -34,22 +34,22 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 
 from core import metrics
-from core.auth import ANONYMOUS, MalformedAuthorization, bearer_token
 from core.config import Settings, get_settings
 from core.db import create_engine, session_factory
 from core.logging import REQUEST_ID_HEADER, RequestContext, configure_logging, current_request
 from core.migrate import current_revisions, head_revisions
 from core.plugins import Registry, discover
-from core.services.identity import AuthenticationError, authenticate
+from core.services.identity import AuthenticationError
 from schema import graphiql, web
 from schema.cache import Key as CacheKey
 from schema.cache import ResponseCache, SharedTier, shared_namespace
 from schema.compiled import CompiledReads
-from schema.context import AppState, Context
+from schema.context import AppState, Context, principal_for
 from schema.documents import PersistedDocuments, RequestDocument, share_parsed_documents
 from schema.errors import (
     INTERNAL,
     RequestError,
+    count_error,
     error_body,
     is_outage,
     outage_error,
@@ -61,6 +61,7 @@ from schema.limits import (
     client_key,
     parse_body,
     parse_query_params,
+    rate_limited,
 )
 from schema.root import build_schema
 from schema.subscriptions import OperationsHandler, share_event_results
@@ -229,14 +230,6 @@ class GraphQLApp(GraphQL):
         return await super().process_result(request, result)
 
 
-def count_error(code: str) -> None:
-    """One GraphQL error answered: in the metrics, and in the request's log line."""
-    metrics.record_graphql_error(code)
-    info = current_request()
-    if info is not None:
-        info.error_codes.append(code)
-
-
 def graphql_error_code(error) -> str:
     """``extensions.code``; masked internal errors and uncoded validation errors get one here."""
     code = (error.extensions or {}).get("code")
@@ -288,19 +281,6 @@ def _wants_graphiql(request: Request) -> bool:
         return False
 
 
-async def principal_for(state: AppState, header: str):
-    """The caller behind an Authorization header; AuthenticationError for a bad token or a
-    header that is not ``Bearer <token>``."""
-    try:
-        bearer = bearer_token(header)
-    except MalformedAuthorization as exc:
-        raise AuthenticationError(str(exc)) from None
-    if not bearer:
-        return ANONYMOUS
-    async with state.sessions() as session, session.begin():
-        return await authenticate(session, bearer)
-
-
 async def _checked_params(request: Request) -> dict:
     """The document, variables, operation name and extensions of a GraphQL HTTP request,
     refused (:class:`~schema.limits.BadRequest`) when malformed, carrying text no database
@@ -314,12 +294,6 @@ async def _checked_params(request: Request) -> dict:
         raise BadRequest("send the request as JSON with `Content-Type: application/json`: "
                          '{"query": "…", "variables": {…}}', code="UNSUPPORTED_MEDIA_TYPE", status=415)
     return parse_body(body)
-
-
-def _rate_limited(verdict) -> JSONResponse:
-    count_error("RATE_LIMITED")
-    return JSONResponse(error_body(verdict.message, "RATE_LIMITED", retryAfter=verdict.reset_s), status_code=429,
-                        headers=verdict.headers())
 
 
 #: Codes of the HTTP statuses a router or strawberry's view answers by itself.
@@ -481,7 +455,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             except BadRequest:
                 verdict = await state.limiter.hit(client_key(None, address))  # malformed requests count too
                 if not verdict.allowed:
-                    return _rate_limited(verdict)
+                    return rate_limited(verdict)
                 raise
             try:
                 document, refused = document_of(params), None
@@ -492,12 +466,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             except AuthenticationError:
                 verdict = await state.limiter.hit(client_key(None, address))  # guessing tokens is counted too
                 if not verdict.allowed:
-                    return _rate_limited(verdict)
+                    return rate_limited(verdict)
                 raise
             client = client_key(principal, address)
             verdict = await state.limiter.hit(client)
             if not verdict.allowed:
-                return _rate_limited(verdict)
+                return rate_limited(verdict)
             if refused is not None:
                 raise refused
             check_runnable(request, document)

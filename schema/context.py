@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from core.auth import Principal
+from core.auth import ANONYMOUS, MalformedAuthorization, Principal, bearer_token
 from core.config import Settings
 from core.plugins import Registry
+from core.services.identity import AuthenticationError, authenticate
 from schema.loaders import Loaders
 
 
@@ -29,6 +30,19 @@ class AppState:
     ws_operations: Counter = field(default_factory=Counter)
     feed_hub: Any = None  # the worker's one poller of the event feed (schema.subscriptions.FeedHub)
     token_checks: Any = None  # WebSocket operations' token re-checks, shared (schema.subscriptions.TokenChecks)
+
+
+async def principal_for(state: AppState, header: str | None) -> Principal:
+    """The caller behind an Authorization header, for GraphQL and the plain HTTP routes
+    alike; AuthenticationError for a bad token or a header that is not ``Bearer <token>``."""
+    try:
+        bearer = bearer_token(header)
+    except MalformedAuthorization as exc:
+        raise AuthenticationError(str(exc)) from None
+    if not bearer:
+        return ANONYMOUS
+    async with state.sessions() as session, session.begin():
+        return await authenticate(session, bearer)
 
 
 @dataclass

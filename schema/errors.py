@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
+from core import metrics
+from core.logging import current_request
+
 #: Codes of the errors graphql-core raises without one (the names Apollo Server uses, so
 #: clients' existing handling applies).
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -131,6 +134,14 @@ def _coded(errors) -> None:
     for error in errors or ():
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": code_of(error)}
+
+
+def count_error(code: str) -> None:
+    """One error answered: in the metrics, and in the request's log line."""
+    metrics.record_graphql_error(code)
+    info = current_request()
+    if info is not None:
+        info.error_codes.append(code)
 
 
 def error_contract_extension():

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from starlette.responses import JSONResponse
+
+from schema.errors import count_error, error_body
 
 #: A NUL, or a surrogate code point: after JSON decoding (which joins escaped pairs), any
 #: surrogate left is a lone one.
@@ -210,6 +213,14 @@ class RateLimiter:
             structlog.get_logger("partnerships").warning("rate limit store unavailable; request let through",
                                                          error=type(exc).__name__)
             return ALLOWED
+
+
+def rate_limited(verdict: Verdict):
+    """The answer to a request over its client's limit, on every route: 429, the API's JSON
+    error (``RATE_LIMITED``, with ``retryAfter``) and the ``RateLimit-*`` headers."""
+    count_error("RATE_LIMITED")
+    return JSONResponse(error_body(verdict.message, "RATE_LIMITED", retryAfter=verdict.reset_s), status_code=429,
+                        headers=verdict.headers())
 
 
 def client_key(principal, address: str | None) -> str:

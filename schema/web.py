@@ -4,7 +4,8 @@ small overview page.
 Visibility is the same as in GraphQL: a bearer token's members see confidential groups,
 everyone else sees what the documents publish. Every export carries an ETag (a client
 revalidates and gets 304), ``Cache-Control`` (``private`` when the answer depends on a
-token) and ``Vary: Authorization``; every refusal is the API's JSON error with a code.
+token) and ``Vary: Authorization``; every refusal is the API's JSON error with a code. Each
+request counts against the caller's rate limit, the one GraphQL requests count against.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from core.auth import MalformedAuthorization, bearer_token
+from core.auth import ANONYMOUS
 from core.config import Settings
 from core.errors import NotFound
 from core.exports.chart import ChartUnavailable, render_svg
@@ -27,9 +28,10 @@ from core.exports.snapshot import snapshot
 from core.exports.tables import TABLES, to_csv
 from core.models import Partnership
 from core.read_policy import ReadPolicy
-from core.services.identity import AuthenticationError, authenticate
-from schema.context import AppState
+from core.services.identity import AuthenticationError
+from schema.context import AppState, Context, principal_for
 from schema.errors import error_body
+from schema.limits import client_key, rate_limited
 
 OVERVIEW = """{ compare { financialYear rows { title cells { partnership { code name } summary
   sources { document section } } } } }"""
@@ -60,26 +62,38 @@ def routes(state: AppState, schema=None) -> list[Route]:
 
     async def arrangements_for(request: Request):
         code = request.path_params["code"]
-        try:
-            bearer = bearer_token(request.headers.get("authorization"))
-        except MalformedAuthorization as exc:  # `Token x`, a bare token …: 401 with the reason, as /graphql
-            raise AuthenticationError(str(exc)) from None
+        principal = request.state.principal
         async with state.sessions() as session, session.begin():
-            principal = await authenticate(session, bearer)
             pid = await session.scalar(select(Partnership.id).where(Partnership.code == code))
             if pid is None:
                 raise NotFound(f"no partnership with code {code!r}")
             return await snapshot(session, code, include_confidential=ReadPolicy(principal).sees_members_only(pid))
 
     def guarded(handler):
+        """A plain HTTP route (an export, the overview, the SDL): its caller authenticated (`Token x`, a bare token …: 401 with the
+        reason, as /graphql) and counted against the same rate limit as a GraphQL request —
+        a request with a bad token against its address, as guessing is counted there."""
+
         async def endpoint(request: Request) -> Response:
+            address = request.client.host if request.client else None
             try:
-                return await handler(request)
-            except NotFound as exc:
-                return JSONResponse(error_body(exc.message, "NOT_FOUND"), status_code=404)
+                principal = await principal_for(state, request.headers.get("authorization"))
             except AuthenticationError as exc:
+                verdict = await state.limiter.hit(client_key(None, address))
+                if not verdict.allowed:
+                    return rate_limited(verdict)
                 return JSONResponse(error_body(str(exc), "UNAUTHENTICATED"), status_code=401,
-                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"', **verdict.headers()})
+            verdict = await state.limiter.hit(client_key(principal, address))
+            if not verdict.allowed:
+                return rate_limited(verdict)
+            request.state.principal = principal
+            try:
+                response = await handler(request)
+            except NotFound as exc:
+                response = JSONResponse(error_body(exc.message, "NOT_FOUND"), status_code=404)
+            response.headers.update(verdict.headers())
+            return response
 
         return endpoint
 
@@ -132,16 +146,13 @@ def routes(state: AppState, schema=None) -> list[Route]:
             partnerships = (await session.scalars(select(Partnership).order_by(Partnership.code))).all()
         matrix = None
         if schema is not None:  # the same `compare` the API answers, as the public sees it
-            from core.auth import ANONYMOUS
-            from schema.context import Context
-
             result = await schema.execute(OVERVIEW, context_value=Context(state=state, principal=ANONYMOUS))
             matrix = None if result.errors else result.data["compare"]
         return HTMLResponse(render_index(state, partnerships, matrix))
 
     return [
-        Route("/", index),
-        *([Route("/schema.graphql", schema_sdl)] if schema is not None else []),
+        Route("/", guarded(index)),
+        *([Route("/schema.graphql", guarded(schema_sdl))] if schema is not None else []),
         Route("/partnerships/{code}/popolo.json", guarded(popolo)),
         Route("/partnerships/{code}/structure.svg", guarded(chart)),
         Route("/partnerships/{code}/rulebook.md", guarded(rulebook)),

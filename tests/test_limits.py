@@ -166,6 +166,31 @@ async def test_each_client_has_its_own_rate_limit_with_ratelimit_headers(apps_on
         assert (await other.post("/graphql", json={"query": "{ partnerships { totalCount } }"})).status_code == 200
 
 
+async def test_the_export_routes_count_against_the_same_rate_limit(apps_on):
+    """A chart is drawn by Graphviz and a CSV built from a whole snapshot: each export is a
+    request like a GraphQL one, counted against the client's one limit, with the same
+    headers and the same 429 — a token-guessing request included."""
+    limited = await apps_on(rate_limit="3/minute")
+    async with client_at(limited.app, fresh_address()) as client:
+        assert (await client.post("/graphql", json={"query": "{ partnerships { totalCount } }"})).status_code == 200
+        for path, remaining in (("/partnerships/merton/structure.svg", "1"), ("/partnerships/merton/seats.csv", "0")):
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            assert response.headers["ratelimit-limit"] == "3" and response.headers["ratelimit-remaining"] == remaining
+        for path in ("/partnerships/merton/popolo.json", "/partnerships/merton/rulebook.md",
+                     "/partnerships/nowhere/seats.csv", "/", "/schema.graphql"):
+            response = await client.get(path)
+            assert response.status_code == 429, path
+            assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+            assert 0 < int(response.headers["retry-after"]) <= 60
+    async with client_at(limited.app, fresh_address()) as guesser:
+        for _ in range(3):
+            response = await guesser.get("/partnerships/merton/seats.csv", headers={"authorization": "Bearer pg_nope_x"})
+            assert response.status_code == 401
+        response = await guesser.get("/partnerships/merton/seats.csv", headers={"authorization": "Bearer pg_nope_x"})
+        assert response.status_code == 429
+
+
 async def test_rate_limits_hold_across_workers_through_redis(apps_on):
     redis = "redis://127.0.0.1:6379/0"
     first = await apps_on(rate_limit="3/minute", rate_limit_storage_url=redis)
