@@ -220,6 +220,21 @@ async def test_healthz_answers_while_the_process_runs(api):
     assert response.status_code == 200 and response.text == "ok"
 
 
+def test_a_worker_leaves_the_migration_tool_unloaded_until_readiness_is_asked():
+    """A worker serves requests without alembic in memory (~11 MB a worker, paid by every
+    one of `serve --workers N`); only `/readyz`, which compares the database's migrations
+    with the code's, loads it."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from core.config import Settings; from schema.app import create_app; "
+                               "create_app(Settings(database_url='sqlite+aiosqlite:///:memory:')); "
+                               "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"],
+        capture_output=True, text=True, check=True, timeout=120)
+    assert loaded.stdout.strip() == "[]", loaded.stdout[:300]
+
+
 async def test_readyz_is_ready_on_a_migrated_database(api):
     response = await api.client.get("/readyz")
     assert response.status_code == 200 and response.json() == {"ready": True}
