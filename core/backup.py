@@ -16,6 +16,12 @@ either the old backup or a complete new one. Restore refuses a database that alr
 tables unless ``clean`` is given (then its contents are replaced), and answers with the
 migration revision(s) the restored data is at — run ``partnerships db upgrade`` after
 restoring an older backup into a newer release.
+
+Restoring over a database never lets an id be handed out twice: each table's id counter
+ends at least as high as it was before the restore (:func:`_id_counters`). An id is a
+promise — a client holds a record's global ID, the response cache versions its answers by
+event ids, an integration pages the feed by them — and an older backup would otherwise
+number the records written after it with ids already issued for others.
 """
 
 from __future__ import annotations
@@ -182,6 +188,7 @@ async def restore(url: str, file: Path, *, clean: bool = False, pg_bin_dir: str 
     if tables and not clean:
         raise BackupError(f"the database already holds {len(tables)} table(s); restore into an empty "
                           f"database, or pass --clean to replace its contents")
+    issued = await _id_counters(url) if tables else {}
     if backend == "postgresql":
         argv = [_tool("pg_restore", pg_bin_dir), "--no-owner", "--no-privileges", "--exit-on-error",
                 "--single-transaction", *(["--clean", "--if-exists"] if tables else []),
@@ -189,8 +196,45 @@ async def restore(url: str, file: Path, *, clean: bool = False, pg_bin_dir: str 
         await asyncio.to_thread(_run, argv, _pg_env(parsed))
     else:
         await asyncio.to_thread(_sqlite_restore, file, _sqlite_path(parsed))
+    if issued:
+        await _id_counters(url, at_least=issued)
     _, revisions = await _tables_and_revisions(url)
     return Report(file=file, backend=backend, size=file.stat().st_size, revisions=revisions)
+
+
+async def _id_counters(url: str, at_least: dict[str, int] | None = None) -> dict[str, int]:
+    """Each id counter's high-water mark — the highest id it has handed out, deleted rows
+    included: PostgreSQL's sequences, SQLite's ``sqlite_sequence`` (its AUTOINCREMENT
+    tables). With ``at_least``, first raise each counter that is lower than its mark there."""
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    read = ("SELECT name, seq FROM sqlite_sequence" if sqlite else
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema() "
+            "AND last_value IS NOT NULL")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            if sqlite:  # sqlite_sequence is SQLite's own: the inspector does not list it
+                tables = {n for (n,) in (await conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")).all()}
+                if "sqlite_sequence" not in tables:
+                    return {}
+            counters = {name: value for name, value in (await conn.exec_driver_sql(read)).all()}
+            for name, mark in (at_least or {}).items():
+                if counters.get(name, 0) >= mark:
+                    continue
+                if sqlite:
+                    if name in tables:  # a table the restored schema still has
+                        await conn.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name = ?", (name,))
+                        await conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                                                   (name, mark))
+                else:
+                    await conn.exec_driver_sql(
+                        "SELECT setval(c.oid, $1) FROM pg_class c WHERE c.relkind = 'S' AND c.relname = $2 "
+                        "AND c.relnamespace = current_schema()::regnamespace", (mark, name))
+                counters[name] = mark
+            return counters
+    finally:
+        await engine.dispose()
 
 
 def _sqlite_restore(file: Path, target: Path) -> None:

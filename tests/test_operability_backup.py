@@ -128,3 +128,36 @@ async def test_backup_explains_a_missing_pg_dump(api, tmp_path, monkeypatch):
     result = await _cli(api.url, "backup", str(tmp_path / "x.backup"))
     assert result.exit_code == 2 and "pg_dump not found" in result.output
     assert not (tmp_path / "x.backup").exists()
+
+
+async def test_after_a_restore_no_cached_answer_or_feed_cursor_from_before_it_stands_for_what_follows(api, tmp_path):
+    """Restoring an older backup over a database moves its newest event back. The response
+    cache versions its answers by event ids, and integrations page the feed by them: were
+    the events written after the restore to take ids issued before it, an answer cached
+    before would be served for a different state (to running workers and the shared tier
+    alike), and a client holding a cursor from before would never see the new events.
+    `partnerships restore --clean` numbers the events that follow past every one issued."""
+    from schema.types.common import from_global_id
+    from tests.test_integrations import add_seat
+
+    page = '{ partnership(code: "sefton") { seats(first: 100) { totalCount nodes { id code } } } }'
+    feed = "query ($after: String) { events(after: $after) { nodes { entityId after } } }"
+    await add_seat(api, "sefton")  # the business unit's token is issued before the backup
+    dump = tmp_path / f"older-{api.backend}.backup"
+    assert (await _cli(api.url, "backup", str(dump))).exit_code == 0
+    undone = await add_seat(api, "sefton")  # after the backup: the restore takes it away
+    before = (await api.post(page)).json()["data"]["partnership"]["seats"]["nodes"]  # … and its answer is cached
+    undone_id = next(s["id"] for s in before if s["code"] == undone)
+    cursor = (await api.gql("{ latestEventCursor }"))["data"]["latestEventCursor"]
+
+    restored = await _cli(api.url, "restore", "--clean", str(dump))
+    assert restored.exit_code == 0, restored.output
+    await api.app.state.partnerships.engine.dispose()  # the tables were replaced under the pool
+    recorded = await add_seat(api, "sefton")
+    answer = await api.post(page)
+    assert recorded in answer.text and undone not in answer.text, answer.headers.get("X-Cache")
+    # the seat written after the restore does not take the id the undone one was given
+    recorded_id = next(s["id"] for s in answer.json()["data"]["partnership"]["seats"]["nodes"] if s["code"] == recorded)
+    assert from_global_id(recorded_id)[1] > from_global_id(undone_id)[1]
+    events = (await api.gql(feed, {"after": cursor}))["data"]["events"]["nodes"]
+    assert any(recorded in str(e["after"]) for e in events), events
