@@ -2,11 +2,11 @@
 
 A partnership's page or the partnership list is table-to-table: partnerships, agencies,
 groups, seats, people, statutory partners and their connections, from the roots
-``partnership(code:)``, ``partnerships``, ``agencies`` and ``node(id:)`` of those types. Executing it field by
-field costs the application ~20 ms of Python a page (thousands of objects built, most of
-them only to be turned back into JSON); PostgreSQL can build the same JSON in one statement,
-the way the raw-SQL floor and PostGraphile do. This module plans a query's selection set
-into that statement:
+``partnership(code:)``, ``partnerships``, ``agencies`` and ``node(id:)`` of those types.
+Executing it field by field costs the application ~20 ms of Python a page (thousands of
+objects built, most of them only to be turned back into JSON); PostgreSQL can build the
+same JSON in one statement, the way the raw-SQL floor and PostGraphile do. This module
+plans a query's selection set into that statement:
 
 - only the columns the query selects are read, and nested objects are built by PostgreSQL
   (``json_build_object``/``json_agg``);

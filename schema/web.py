@@ -70,9 +70,10 @@ def routes(state: AppState, schema=None) -> list[Route]:
             return await snapshot(session, code, include_confidential=ReadPolicy(principal).sees_members_only(pid))
 
     def guarded(handler):
-        """A plain HTTP route (an export, the overview, the SDL): its caller authenticated (`Token x`, a bare token …: 401 with the
-        reason, as /graphql) and counted against the same rate limit as a GraphQL request —
-        a request with a bad token against its address, as guessing is counted there."""
+        """A plain HTTP route (an export, the overview, the SDL): its caller authenticated
+        (`Token x`, a bare token …: 401 with the reason, as /graphql) and counted against the
+        rate limit GraphQL requests count against — a request with a bad token against its
+        address, as guessing is counted there."""
 
         async def endpoint(request: Request) -> Response:
             address = request.client.host if request.client else None
