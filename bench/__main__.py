@@ -371,7 +371,6 @@ class Fixture:
 
 async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixture:
     """Tokens, IDs for writes, the floor-equality check and statement counts, in-process."""
-    import asyncpg
     import httpx
     from sqlalchemy import event, select
 
@@ -434,18 +433,8 @@ async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixtu
         if page.get("errors"):
             raise RuntimeError(f"the page query failed: {page['errors']}")
         statements["page"] = n
-        conn = await asyncpg.connect(dsn)
-        try:
-            floor_doc = json.loads(await conn.fetchval(floor.PAGE_SQL, codes[0]))
-        finally:
-            await conn.close()
-        if floor_doc != {k: v for k, v in page.items() if k != "extensions"}:  # the API adds its cost
-            report.notes.append("WARNING: the floor's document differs from the API's page; ratios compare unlike work")
-            print("WARNING: floor document differs from the GraphQL page", file=sys.stderr)
-        else:
-            size = len(json.dumps(page, separators=(",", ":")))
-            report.notes.append(f"The floor's document equals the API's page for `{codes[0]}` ({size / 1024:.0f} KB "
-                                f"compact JSON, {_objects(page)} objects).")
+        page = {k: v for k, v in page.items() if k != "extensions"}  # the API adds its cost
+        await _same_as_floor(report, dsn, "document", f"page for `{codes[0]}`", page, floor.PAGE_SQL, codes[0])
         statements["list"], _ = await count(queries.LIST)
 
         # list150: its second page starts after the first's endCursor, as a client would page
@@ -454,19 +443,8 @@ async def prepare(url_asyncpg: str, dsn: str, registry, report: Report) -> Fixtu
         if list150.get("errors"):
             raise RuntimeError(f"the list150 query failed: {list150['errors'][:3]}")
         list150 = {k: v for k, v in list150.items() if k != "extensions"}
-        conn = await asyncpg.connect(dsn)
-        try:
-            floor_list = json.loads(await conn.fetchval(floor.LIST150_SQL))
-        finally:
-            await conn.close()
-        if floor_list != list150:
-            report.notes.append("WARNING: the floor's list150 differs from the API's; ratios compare unlike work")
-            print("WARNING: floor list150 differs from the GraphQL answer", file=sys.stderr)
-        else:
-            size = len(json.dumps(list150, separators=(",", ":")))
-            report.notes.append(f"The floor's list150 equals the API's ({size / 1024:.0f} KB compact JSON, "
-                                f"{_objects(list150)} objects).")
-        documents = {PAGE_COLD: {k: v for k, v in page.items() if k != "extensions"}, LIST150_COLD: list150}
+        await _same_as_floor(report, dsn, "list150", "", list150, floor.LIST150_SQL)
+        documents = {PAGE_COLD: page, LIST150_COLD: list150}
         w = writers[0]
         seen.clear()
         body = await gql(queries.ADD_SEAT, {"input": {"groupId": w["group_id"], "code": "bench-probe", "role": "MEMBER",
@@ -528,6 +506,27 @@ def _required(arg: dict) -> bool:
 
 #: Scenarios measured one request at a time: their target is the latency of one cold request.
 ONE_AT_A_TIME = ("compare", "overdue")
+
+
+async def _same_as_floor(report: Report, dsn: str, floor_name: str, api_name: str, answer: dict, sql: str,
+                         *args) -> None:
+    """Check the floor's document (``sql``) equals the API's ``answer``: the ratios compare
+    like work only if it does; the run's notes say which."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        floor_doc = json.loads(await conn.fetchval(sql, *args))
+    finally:
+        await conn.close()
+    theirs = f"the API's {api_name}".rstrip()
+    if floor_doc != answer:
+        report.notes.append(f"WARNING: the floor's {floor_name} differs from {theirs}; ratios compare unlike work")
+        print(f"WARNING: the floor's {floor_name} differs from the GraphQL answer", file=sys.stderr)
+    else:
+        size = len(json.dumps(answer, separators=(",", ":")))
+        report.notes.append(f"The floor's {floor_name} equals {theirs} "
+                            f"({size / 1024:.0f} KB compact JSON, {_objects(answer)} objects).")
 
 
 def _objects(doc) -> int:

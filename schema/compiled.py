@@ -113,8 +113,8 @@ DEFERRED = "#deferred"
 #: The key of a marker holding a stored document URL, served only if it is a web URL
 #: (:func:`core.weburl.web_url_or_none`: the check is Python's, so it runs on the answer).
 WEB_URL = "#weburl"
-#: Types with a global ID, and the column that holds the key.
-NODE_KEYS = {"Partnership": "id", "Agency": "id", "Group": "id", "Seat": "id", "Person": "id"}
+#: Types with a global ID (made from the row's ``id``), and their tables.
+NODE_TABLES = {"Partnership": "partnership", "Agency": "agency", "Group": '"group"', "Seat": "seat", "Person": "person"}
 #: Where a row's citation section is, for `source` (ChairingRule's also quotes the office).
 SOURCE_SECTIONS = {"Agency": "{t}.source", "StatutoryPartner": "{t}.sp_source", "Group": "{t}.source",
                    "Seat": "{t}.source", "ChairingRule": "{t}.chair_source"}
@@ -265,8 +265,8 @@ class Compiler:
         type_name = type_.name
         if name == "__typename":
             return f"'{type_name}'"
-        if name == "id" and type_name in NODE_KEYS:
-            return _gid(type_name, f"{t}.{NODE_KEYS[type_name]}")
+        if name == "id" and type_name in NODE_TABLES:
+            return _gid(type_name, f"{t}.id")
         column = SCALARS.get(type_name, {}).get(name)
         if column is not None:
             return column.format(t=t)
@@ -277,7 +277,7 @@ class Compiler:
             return self.source(type_, t, nodes)
         relation = RELATIONS.get((type_name, name))
         if relation is None:
-            if type_name not in NODE_KEYS or name not in type_.fields or name.startswith("__"):
+            if type_name not in NODE_TABLES or name not in type_.fields or name.startswith("__"):
                 raise NotCompilable(f"{type_name}.{name} is not plain structure")
             return self.deferred(type_name, t, nodes)
         field_type = type_.fields[name].type
@@ -290,7 +290,7 @@ class Compiler:
         self.marked = True
         self.deferred_fields.append((type_name, tuple(nodes)))
         marker = len(self.deferred_fields) - 1
-        return f"json_build_object('{DEFERRED}', {marker}, 'id', {_gid(type_name, f'{t}.{NODE_KEYS[type_name]}')})"
+        return f"json_build_object('{DEFERRED}', {marker}, 'id', {_gid(type_name, f'{t}.id')})"
 
     def source(self, type_, t: str, nodes) -> str:
         """`source`: the partnership's document title and the row's section (null without one)."""
@@ -390,7 +390,7 @@ class Compiler:
             p = self.alias()
             return self.connection(field_type, f"partnership {p}", p, f"{p}.code", args, selection), False
         if name == "node":
-            return self.node(query_type, nodes, args["id"])
+            return self.node(nodes, args["id"])
         if name == "agencies":  # every partnership's agencies, by partnership code, then as a partnership lists them
             a, p = self.alias(), self.alias()
             rows = (f"(SELECT {a}.*, {p}.code AS partnership_code FROM agency {a} JOIN partnership {p} "
@@ -399,7 +399,7 @@ class Compiler:
                                    selection), False
         raise NotCompilable(f"Query.{name} is not plain structure")
 
-    def node(self, query_type: GraphQLObjectType, nodes: list[FieldNode], gid: str) -> tuple[str, bool]:
+    def node(self, nodes: list[FieldNode], gid: str) -> tuple[str, bool]:
         """``node(id:)`` of a plain type, read as its by-id loader reads it (a group, or a seat
         of a group, the caller may not see is no row). Its type is the ID's, so fragments on
         other types fall away here as at execution; a null answer is the generic path's to give."""
@@ -407,19 +407,15 @@ class Compiler:
             type_name, pk = from_global_id(gid)
         except Exception:
             raise NotCompilable("not an ID: the generic path says so") from None
-        if type_name not in NODE_KEYS:
+        if type_name not in NODE_TABLES:
             raise NotCompilable(f"node of {type_name}")
         type_ = self.schema.get_type(type_name)
         x, g = self.alias(), self.alias()
-        key = f"{x}.{NODE_KEYS[type_name]} = {int(pk)}"
+        key = f"{x}.id = {int(pk)}"
         from_sql = {"Group": f'"group" {x} WHERE {key} AND {self.visible(x)}',
                     "Seat": f'seat {x} JOIN "group" {g} ON {g}.id = {x}.group_id WHERE {key} AND {self.visible(g)}',
-                    }.get(type_name, f"{_TABLES[type_name]} {x} WHERE {key}")
+                    }.get(type_name, f"{NODE_TABLES[type_name]} {x} WHERE {key}")
         return f"(SELECT {self.obj(type_, x, self.sub_selection(nodes))} FROM {from_sql})", True
-
-
-#: The table of each type with a global ID.
-_TABLES = {"Partnership": "partnership", "Agency": "agency", "Group": '"group"', "Seat": "seat", "Person": "person"}
 
 
 # ---------------------------------------------------------------------- relations

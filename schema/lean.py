@@ -271,10 +271,8 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if self.is_awaitable(result):  # a relation not loaded yet: complete it once it is
                 return self._complete_later(result, parent_type, details, path, position_context, field_def,
                                             completion, info)
-            completed = self._complete_objects(result, completion, details, path, position_context)
-            if completed is Undefined:  # not the plain shape: graphql-core completes it
-                completed = self.complete_value(return_type, details, self._raw_info(info, field_def, details,
-                                                parent_type, path), path, result, position_context)
+            completed = self._complete(result, parent_type, details, path, position_context, field_def,
+                                       completion, info)
             if self.is_awaitable(completed):
                 return self._settle(completed, return_type, details, path)
             return completed
@@ -288,15 +286,22 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return_type = field_def.type
         try:
             resolved = await self.with_abort_signal(result)
-            completed = self._complete_objects(resolved, completion, details, path, position_context)
-            if completed is Undefined:
-                completed = self.complete_value(return_type, details, self._raw_info(info, field_def, details,
-                                                parent_type, path), path, resolved, position_context)
+            completed = self._complete(resolved, parent_type, details, path, position_context, field_def,
+                                       completion, info)
             if self.is_awaitable(completed):
                 completed = await completed
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, details, path)
             completed = None
+        return completed
+
+    def _complete(self, result, parent_type, details, path, position_context, field_def, completion, info):
+        """A resolved relation completed in place, or by graphql-core when it is not the
+        plain shape (possibly awaitable either way)."""
+        completed = self._complete_objects(result, completion, details, path, position_context)
+        if completed is Undefined:
+            completed = self.complete_value(field_def.type, details, self._raw_info(info, field_def, details,
+                                            parent_type, path), path, result, position_context)
         return completed
 
     def _raw_info(self, info, field_def, details, parent_type, path):

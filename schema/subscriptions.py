@@ -23,8 +23,9 @@ that poll read is delivered to them.
 
 Every operation sent on a connection (queries and mutations too) is authorised as of the
 moment it arrives (operations with one token arriving together share the re-check:
-:class:`TokenChecks`; one that cannot start gets an ``error`` message with a code), gets its own loaders (it reads what is committed by then, not what an
-earlier operation cached), and is held to the limits of an HTTP request: body size, the
+:class:`TokenChecks`; one that cannot start gets an ``error`` message with a code), gets
+its own loaders (it reads what is committed by then, not what an earlier operation
+cached), and is held to the limits of an HTTP request: body size, the
 text guard, the client's rate limit, the time limit; and a connection, and a client over
 all its connections, may have only so many operations in flight (:class:`OperationsHandler`).
 """
@@ -359,13 +360,13 @@ class Subscription:
             raise BadArgument(exc.message) from None
         pid = (await partnership_by_code(info, partnership)).pk if partnership is not None else None
         hub = FeedHub.of(ctx.state, poll_interval(info))
-        # Each event's selection reads afresh: the operation's loaders live as long as the
-        # subscription, and what they held from an earlier event (a partnership since
-        # renamed, a read that failed) must not answer for a later one.
         if cursor is None:
             cursor = await hub.latest()
         subscriber = _Subscriber(ctx.principal, pid, frozenset(types) if types else None)
         shared: SharedDelivery | None = ctx.delivery
+        # Before each event (``ctx.loaders.forget()``), the loaders let go of what they read:
+        # they live as long as the subscription, and what they held from an earlier event (a
+        # partnership since renamed, a read that failed) must not answer for a later one.
         try:
             while True:
                 live_from = await hub.join(subscriber)
